@@ -1,0 +1,57 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger as TypeOrmLogger } from 'typeorm';
+import type { Config } from './config';
+import { type Database, openDatabase } from './database/database';
+import type { Logger } from './logger';
+import { createSchema } from './schema';
+import { Server } from './server';
+import { Services } from './services';
+
+export interface AppOptions {
+  logger: Logger;
+  /** Sees every SQL statement (tests count them). */
+  queryLogger?: TypeOrmLogger;
+}
+
+/** The whole server: database, services, HTTP. Nothing listens until `listen`. */
+export class App {
+  private constructor(
+    readonly config: Config,
+    readonly database: Database,
+    readonly services: Services,
+    readonly server: Server,
+  ) {}
+
+  static async create(config: Config, options: AppOptions): Promise<App> {
+    const database = await openDatabase(config, options.queryLogger);
+    try {
+      const services = new Services(database.dataSource);
+      const server = new Server({ schema: await createSchema(), services, logger: options.logger });
+      await server.start();
+      return new App(config, database, services, server);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+  }
+
+  /** Starts listening; resolves to the GraphQL endpoint's URL. */
+  async listen(port = this.config.port, host = this.config.host): Promise<string> {
+    const http = this.server.http;
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+    const address = http.address() as AddressInfo;
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${shownHost}:${address.port}/graphql`;
+  }
+
+  async close(): Promise<void> {
+    await this.server.stop();
+    await this.database.close();
+  }
+}

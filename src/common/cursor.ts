@@ -1,0 +1,27 @@
+import { badInput } from '../errors';
+import { canonicalUuid } from './ids';
+
+/**
+ * A position in a listing ordered by (date_created, id): the creation instant in
+ * whole microseconds since the epoch (the database's precision) and the id.
+ * Opaque to clients: base64url of "v1:<micros>:<id>".
+ */
+export interface Cursor {
+  micros: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`v1:${cursor.micros}:${cursor.id}`).toString('base64url');
+}
+
+export function decodeCursor(value: string, argument = 'after'): Cursor {
+  const [version, micros, rawId, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split(':');
+  const id = rawId === undefined ? null : canonicalUuid(rawId);
+  const valid =
+    version === 'v1' && rest.length === 0 && /^-?\d{1,19}$/.test(micros ?? '') && id !== null && id === rawId;
+  if (!valid || encodeCursor({ micros: micros!, id }) !== value) {
+    throw badInput(`"${argument}" is not a cursor this server gave out`, argument);
+  }
+  return { micros: micros!, id };
+}

@@ -1,0 +1,41 @@
+import { badInput } from '../errors';
+import { canonicalUuid } from './ids';
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** A string argument checked for length and for characters PostgreSQL cannot store. */
+export function text(value: string, argument: string, min: number, max: number): string {
+  if (value.includes('\u0000')) throw badInput(`"${argument}" must not contain NUL characters`, argument);
+  const length = [...value].length;
+  if (length < min || length > max) {
+    throw badInput(`"${argument}" must be ${min} to ${max} characters long, got ${length}`, argument);
+  }
+  return value;
+}
+
+export function slug(value: string, argument = 'slug'): string {
+  if (!SLUG.test(value)) {
+    throw badInput(
+      `"${argument}" must be 1 to 64 characters of a-z, 0-9 and "-", starting with a letter or digit`,
+      argument,
+    );
+  }
+  return value;
+}
+
+export const MAX_PAGE = 100;
+
+export function pageSize(first: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+    throw badInput(`"first" must be from 1 to ${MAX_PAGE}, got ${first}`, 'first');
+  }
+  return first;
+}
+
+/** A reference to a project: its id (canonical UUID) or its slug. */
+export function projectRef(value: string, argument = 'project'): string {
+  const id = canonicalUuid(value);
+  if (id !== null) return id;
+  if (!SLUG.test(value)) throw badInput(`"${argument}" must be a project id or slug`, argument);
+  return value;
+}

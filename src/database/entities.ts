@@ -1,0 +1,6 @@
+import { Plan } from '../projects/plan.entity';
+import { Project } from '../projects/project.entity';
+import { SnapshotImage } from '../snapshots/snapshot-image.entity';
+import { Snapshot } from '../snapshots/snapshot.entity';
+
+export const entities = [Project, Plan, Snapshot, SnapshotImage];

@@ -1,0 +1,24 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { Plan } from '../projects/plan.entity';
+import { Project } from '../projects/project.entity';
+import { SnapshotImage } from '../snapshots/snapshot-image.entity';
+import { Snapshot } from '../snapshots/snapshot.entity';
+import { EntityRows } from './entity-rows';
+
+/** Runs one SQL statement: the data source itself, or a transaction's manager. */
+export type Sql = Pick<DataSource | EntityManager, 'query'>;
+
+/** The row readers of every table, built once per data source. */
+export class Tables {
+  readonly project: EntityRows<Project>;
+  readonly plan: EntityRows<Plan>;
+  readonly snapshot: EntityRows<Snapshot>;
+  readonly image: EntityRows<SnapshotImage>;
+
+  constructor(readonly dataSource: DataSource) {
+    this.project = new EntityRows(dataSource, Project);
+    this.plan = new EntityRows(dataSource, Plan);
+    this.snapshot = new EntityRows(dataSource, Snapshot);
+    this.image = new EntityRows(dataSource, SnapshotImage);
+  }
+}

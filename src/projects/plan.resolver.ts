@@ -1,0 +1,60 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { parseId } from '../common/ids';
+import { projectRef, text } from '../common/input';
+import type { Context } from '../context';
+import { PlanStatus } from './plan-status';
+import { Plan } from './plan.entity';
+import { Project } from './project.entity';
+
+@Resolver(() => Plan)
+export class PlanResolver {
+  @Mutation(() => Plan)
+  createPlan(
+    @Ctx() ctx: Context,
+    @Arg('project', () => ID) project: string,
+    @Arg('label', () => String) label: string,
+    @Arg('status', () => PlanStatus, { nullable: true, defaultValue: PlanStatus.ACTIVE }) status: PlanStatus | null,
+    @Arg('snapshotPlan', () => ID, { nullable: true }) snapshotPlan?: string | null,
+  ): Promise<Plan> {
+    return ctx.services.projects.createPlan(
+      projectRef(project),
+      text(label, 'label', 1, 128),
+      status ?? PlanStatus.ACTIVE,
+      snapshotPlan == null ? null : parseId(snapshotPlan, 'snapshotPlan'),
+    );
+  }
+
+  @Mutation(() => Plan, { description: 'Point a plan at another plan of its project whose images it uses, or pass null to use its own.' })
+  setSnapshotPlan(
+    @Ctx() ctx: Context,
+    @Arg('plan', () => ID) plan: string,
+    @Arg('snapshotPlan', () => ID, { nullable: true }) snapshotPlan?: string | null,
+  ): Promise<Plan> {
+    return ctx.services.projects.setSnapshotPlan(
+      parseId(plan, 'plan'),
+      snapshotPlan == null ? null : parseId(snapshotPlan, 'snapshotPlan'),
+    );
+  }
+
+  @Mutation(() => Plan)
+  setPlanStatus(
+    @Ctx() ctx: Context,
+    @Arg('plan', () => ID) plan: string,
+    @Arg('status', () => PlanStatus) status: PlanStatus,
+  ): Promise<Plan> {
+    return ctx.services.projects.setPlanStatus(parseId(plan, 'plan'), status);
+  }
+
+  @FieldResolver(() => Project)
+  async project(@Root() plan: Plan, @Ctx() ctx: Context): Promise<Project> {
+    return (await ctx.loaders.projectById.load(plan.projectId))!;
+  }
+
+  @FieldResolver(() => Plan, {
+    nullable: true,
+    description: 'The plan of the same project whose images this plan uses instead of its own; null when it uses its own.',
+  })
+  snapshotPlan(@Root() plan: Plan, @Ctx() ctx: Context): Promise<Plan | null> | null {
+    return plan.snapshotPlanId ? ctx.loaders.planById.load(plan.snapshotPlanId) : null;
+  }
+}

@@ -1,0 +1,26 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@ObjectType({ description: 'A code base whose builds run on snapshots.' })
+@Entity('project')
+export class Project {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Field(() => String, { description: 'Unique, URL-friendly name: a-z, 0-9 and "-".' })
+  @Column('varchar', { length: 64, unique: true })
+  slug!: string;
+
+  @Field(() => String)
+  @Column('varchar', { length: 64 })
+  name!: string;
+
+  @Field(() => Date)
+  @CreateDateColumn({ name: 'date_created', type: 'timestamptz' })
+  dateCreated!: Date;
+
+  /** The snapshot builds use now; a deleted snapshot is never current (ON DELETE SET NULL). */
+  @Column('uuid', { name: 'current_snapshot_id', nullable: true })
+  currentSnapshotId!: string | null;
+}

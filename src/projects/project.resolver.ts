@@ -1,0 +1,61 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { parseId } from '../common/ids';
+import { slug, text } from '../common/input';
+import type { Context } from '../context';
+import { badInput } from '../errors';
+import { SnapshotConnection } from '../snapshots/snapshot-connection';
+import { listSnapshots } from '../snapshots/snapshot-listing';
+import { SnapshotState } from '../snapshots/snapshot-state';
+import { Snapshot } from '../snapshots/snapshot.entity';
+import { Plan } from './plan.entity';
+import { Project } from './project.entity';
+
+@Resolver(() => Project)
+export class ProjectResolver {
+  @Query(() => [Project], { description: 'Every project, by slug.' })
+  projects(@Ctx() ctx: Context): Promise<Project[]> {
+    return ctx.services.projectQueries.allProjects(ctx.services.dataSource);
+  }
+
+  @Query(() => Project, { nullable: true, description: 'A project by id or by slug (exactly one of the two); null when none matches.' })
+  async project(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID, { nullable: true }) id?: string | null,
+    @Arg('slug', () => String, { nullable: true }) projectSlug?: string | null,
+  ): Promise<Project | null> {
+    if ((id == null) === (projectSlug == null)) throw badInput('Give exactly one of "id" and "slug"');
+    if (id != null) return ctx.loaders.projectById.load(parseId(id, 'id'));
+    return ctx.loaders.projectByRef.load(slug(projectSlug!));
+  }
+
+  @Mutation(() => Project)
+  createProject(
+    @Ctx() ctx: Context,
+    @Arg('slug', () => String) projectSlug: string,
+    @Arg('name', () => String) name: string,
+  ): Promise<Project> {
+    return ctx.services.projects.createProject(slug(projectSlug), text(name, 'name', 1, 64));
+  }
+
+  @FieldResolver(() => [Plan], { description: 'The project\'s plans, oldest first.' })
+  plans(@Root() project: Project, @Ctx() ctx: Context): Promise<Plan[]> {
+    return ctx.loaders.plansByProject.load(project.id);
+  }
+
+  @FieldResolver(() => Snapshot, { nullable: true, description: 'The snapshot that builds of this project use now; null when none is set.' })
+  async currentSnapshot(@Root() project: Project, @Ctx() ctx: Context): Promise<Snapshot | null> {
+    return project.currentSnapshotId ? ctx.loaders.snapshotById.load(project.currentSnapshotId) : null;
+  }
+
+  @FieldResolver(() => SnapshotConnection, { description: 'The project\'s snapshots, newest first.' })
+  snapshots(
+    @Root() project: Project,
+    @Ctx() ctx: Context,
+    @Arg('state', () => SnapshotState, { nullable: true, defaultValue: SnapshotState.ALL }) state: SnapshotState | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<SnapshotConnection> {
+    const { snapshotQueries, dataSource } = ctx.services;
+    return listSnapshots(snapshotQueries, dataSource, { projectId: project.id, state: state ?? SnapshotState.ALL }, first ?? 20, after);
+  }
+}

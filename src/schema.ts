@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import './graphql-enums';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema } from 'type-graphql';
+import { PlanResolver } from './projects/plan.resolver';
+import { ProjectResolver } from './projects/project.resolver';
+import { SnapshotImageResolver } from './snapshots/snapshot-image.resolver';
+import { SnapshotConnectionResolver, SnapshotResolver } from './snapshots/snapshot.resolver';
+
+/** The GraphQL schema, built from the resolver and entity classes. */
+export function createSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [ProjectResolver, PlanResolver, SnapshotResolver, SnapshotConnectionResolver, SnapshotImageResolver],
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: false,
+  });
+}
+
+/** The schema as committed in schema.graphql. */
+export async function printedSchema(): Promise<string> {
+  const header = '# Generated from the code by `npm run schema`; do not edit.\n\n';
+  return header + printSchema(lexicographicSortSchema(await createSchema())) + '\n';
+}

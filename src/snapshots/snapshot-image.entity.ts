@@ -1,0 +1,31 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { snapshotStatusColumn } from '../database/status-column';
+import { SnapshotStatus } from './snapshot-lifecycle';
+
+@ObjectType({ description: 'The container image of one plan in a snapshot.' })
+@Entity('snapshot_image')
+@Unique(['snapshotId', 'planId'])
+export class SnapshotImage {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'snapshot_id' })
+  snapshotId!: string;
+
+  @Column('uuid', { name: 'plan_id' })
+  planId!: string;
+
+  @Field(() => SnapshotStatus)
+  @Column('smallint', { transformer: snapshotStatusColumn })
+  status!: SnapshotStatus;
+
+  @Field(() => Date)
+  @CreateDateColumn({ name: 'date_created', type: 'timestamptz' })
+  dateCreated!: Date;
+
+  @Field(() => ID, { nullable: true, description: 'The job that builds this image, as the scheduler named it.' })
+  @Column('uuid', { name: 'job_id', nullable: true, unique: true })
+  jobId!: string | null;
+}

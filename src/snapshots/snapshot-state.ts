@@ -1,0 +1,6 @@
+/** Which snapshots a listing returns. */
+export enum SnapshotState {
+  ALL = 'ALL',
+  VALID = 'VALID',
+  INVALID = 'INVALID',
+}

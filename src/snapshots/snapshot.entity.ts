@@ -1,0 +1,31 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { snapshotStatusColumn } from '../database/status-column';
+import { SnapshotStatus } from './snapshot-lifecycle';
+
+@ObjectType({ description: 'A set of container images of a project\'s build environment, one per plan.' })
+@Entity('snapshot')
+export class Snapshot {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'project_id' })
+  projectId!: string;
+
+  @Field(() => SnapshotStatus)
+  @Column('smallint', { transformer: snapshotStatusColumn })
+  status!: SnapshotStatus;
+
+  @Field(() => Date)
+  @CreateDateColumn({ name: 'date_created', type: 'timestamptz' })
+  dateCreated!: Date;
+
+  @Field(() => ID, { nullable: true, description: 'The build that produces this snapshot, as the scheduler named it.' })
+  @Column('uuid', { name: 'build_id', nullable: true, unique: true })
+  buildId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The source revision the snapshot is built from.' })
+  @Column('varchar', { length: 255, nullable: true })
+  revision!: string | null;
+}

@@ -1,0 +1,136 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { parseId } from '../common/ids';
+import { projectRef, text } from '../common/input';
+import type { Context } from '../context';
+import { notFound } from '../errors';
+import { Project } from '../projects/project.entity';
+import { SnapshotConnection } from './snapshot-connection';
+import { SnapshotImageInput } from './snapshot-image.input';
+import { SnapshotImage } from './snapshot-image.entity';
+import { SnapshotStatus } from './snapshot-lifecycle';
+import { listSnapshots } from './snapshot-listing';
+import { SnapshotState } from './snapshot-state';
+import { Snapshot } from './snapshot.entity';
+
+/** The project a reference names; NOT_FOUND when none. */
+export async function requireProject(ctx: Context, ref: string, argument = 'project'): Promise<Project> {
+  const project = await ctx.loaders.projectByRef.load(projectRef(ref, argument));
+  if (!project) throw notFound('project', ref);
+  return project;
+}
+
+@Resolver(() => Snapshot)
+export class SnapshotResolver {
+  @Query(() => Snapshot, { nullable: true, description: 'A snapshot by id; null when none has that id.' })
+  snapshot(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Snapshot | null> {
+    return ctx.loaders.snapshotById.load(parseId(id, 'id'));
+  }
+
+  @Query(() => Snapshot, { nullable: true, description: 'The current snapshot of a project given by id or slug; null when none is set.' })
+  async currentSnapshot(@Ctx() ctx: Context, @Arg('project', () => ID) project: string): Promise<Snapshot | null> {
+    const { currentSnapshotId } = await requireProject(ctx, project);
+    return currentSnapshotId ? ctx.loaders.snapshotById.load(currentSnapshotId) : null;
+  }
+
+  @Query(() => SnapshotConnection, { description: 'Snapshots, newest first, of one project (id or slug) or of all.' })
+  async snapshots(
+    @Ctx() ctx: Context,
+    @Arg('project', () => ID, { nullable: true }) project: string | null,
+    @Arg('state', () => SnapshotState, { nullable: true, defaultValue: SnapshotState.VALID }) state: SnapshotState | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<SnapshotConnection> {
+    const projectId = project == null ? null : (await requireProject(ctx, project)).id;
+    const { snapshotQueries, dataSource } = ctx.services;
+    return listSnapshots(snapshotQueries, dataSource, { projectId, state: state ?? SnapshotState.VALID }, first ?? 20, after);
+  }
+
+  @Mutation(() => Snapshot, {
+    description: `Start a snapshot: PENDING, with one UNKNOWN image for each given plan; when images is omitted,
+one for each ACTIVE plan of the project that has no snapshotPlan. The same buildId again returns the snapshot it made.`,
+  })
+  createSnapshot(
+    @Ctx() ctx: Context,
+    @Arg('project', () => ID) project: string,
+    @Arg('buildId', () => ID, { nullable: true }) buildId?: string | null,
+    @Arg('revision', () => String, { nullable: true }) revision?: string | null,
+    @Arg('images', () => [SnapshotImageInput], { nullable: true }) images?: SnapshotImageInput[] | null,
+  ): Promise<Snapshot> {
+    return ctx.services.snapshots.create({
+      projectRef: projectRef(project),
+      buildId: buildId == null ? null : parseId(buildId, 'buildId'),
+      revision: revision == null ? null : text(revision, 'revision', 0, 255),
+      images:
+        images == null
+          ? null
+          : images.map((i) => ({
+              planId: parseId(i.plan, 'images.plan'),
+              jobId: i.jobId == null ? null : parseId(i.jobId, 'images.jobId'),
+            })),
+    });
+  }
+
+  @Mutation(() => Snapshot, { description: 'Set a snapshot\'s own status; ACTIVE only when all its images are ACTIVE.' })
+  async changeSnapshotStatus(
+    @Ctx() ctx: Context,
+    @Arg('snapshot', () => ID) snapshot: string,
+    @Arg('status', () => SnapshotStatus) status: SnapshotStatus,
+  ): Promise<Snapshot> {
+    const changed = await ctx.services.snapshots.changeSnapshotStatus(parseId(snapshot, 'snapshot'), status);
+    ctx.loaders.snapshotById.clear(changed.id).prime(changed.id, changed);
+    return changed;
+  }
+
+  @Mutation(() => Snapshot, {
+    nullable: true,
+    description: `The snapshot build with this id has finished. When it did not pass, its snapshot
+becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has that build.`,
+  })
+  async snapshotBuildFinished(
+    @Ctx() ctx: Context,
+    @Arg('build', () => ID) build: string,
+    @Arg('passed', () => Boolean) passed: boolean,
+  ): Promise<Snapshot | null> {
+    const changed = await ctx.services.snapshots.buildFinished(parseId(build, 'build'), passed);
+    if (changed) ctx.loaders.snapshotById.clear(changed.id).prime(changed.id, changed);
+    return changed;
+  }
+
+  @Mutation(() => Project, { description: 'Make an ACTIVE snapshot of the project its current one, or pass null to clear it.' })
+  async setCurrentSnapshot(
+    @Ctx() ctx: Context,
+    @Arg('project', () => ID) project: string,
+    @Arg('snapshot', () => ID, { nullable: true }) snapshot?: string | null,
+  ): Promise<Project> {
+    const changed = await ctx.services.snapshots.setCurrent(
+      projectRef(project),
+      snapshot == null ? null : parseId(snapshot, 'snapshot'),
+    );
+    ctx.loaders.projectById.clear(changed.id).prime(changed.id, changed);
+    return changed;
+  }
+
+  @FieldResolver(() => Project)
+  async project(@Root() snapshot: Snapshot, @Ctx() ctx: Context): Promise<Project> {
+    return (await ctx.loaders.projectById.load(snapshot.projectId))!;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when this snapshot is its project\'s current snapshot.' })
+  async isCurrent(@Root() snapshot: Snapshot, @Ctx() ctx: Context): Promise<boolean> {
+    const project = await ctx.loaders.projectById.load(snapshot.projectId);
+    return project?.currentSnapshotId === snapshot.id;
+  }
+
+  @FieldResolver(() => [SnapshotImage], { description: 'One image per plan, oldest first.' })
+  images(@Root() snapshot: Snapshot, @Ctx() ctx: Context): Promise<SnapshotImage[]> {
+    return ctx.loaders.imagesBySnapshot.load(snapshot.id);
+  }
+}
+
+@Resolver(() => SnapshotConnection)
+export class SnapshotConnectionResolver {
+  @FieldResolver(() => Int, { description: 'How many snapshots the listing has in all pages.' })
+  totalCount(@Root() connection: SnapshotConnection, @Ctx() ctx: Context): Promise<number> {
+    return ctx.services.snapshotQueries.count(ctx.services.dataSource, connection.filter);
+  }
+}

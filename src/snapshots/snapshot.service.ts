@@ -1,0 +1,205 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { badInput, conflict, invalidTransition, notFound } from '../errors';
+import { uniqueViolation } from '../database/pg-errors';
+import type { Tables } from '../database/tables';
+import { PlanStatus } from '../projects/plan-status';
+import type { Plan } from '../projects/plan.entity';
+import type { Project } from '../projects/project.entity';
+import { type ProjectQueries, matchProject } from '../projects/project.queries';
+import {
+  STATUS_CODE,
+  SnapshotStatus,
+  aggregateStatus,
+  snapshotChangeRefusal,
+  statusAfterBuild,
+  transition,
+} from './snapshot-lifecycle';
+import type { SnapshotImage } from './snapshot-image.entity';
+import type { Snapshot } from './snapshot.entity';
+import type { SnapshotQueries } from './snapshot.queries';
+
+export interface NewSnapshot {
+  projectRef: string;
+  buildId: string | null;
+  revision: string | null;
+  /** Plans and job ids, already canonical; null: one image per ACTIVE plan that uses its own images. */
+  images: { planId: string; jobId: string | null }[] | null;
+}
+
+/** Why a plan cannot have an image in a new snapshot of `project`, or null when it can. */
+function imagePlanRefusal(plan: Plan, project: Project): string | null {
+  if (plan.projectId !== project.id) return `Plan ${plan.id} is not a plan of project ${project.slug}`;
+  if (plan.status !== PlanStatus.ACTIVE) return `Plan ${plan.id} is not ACTIVE`;
+  if (plan.snapshotPlanId !== null) return `Plan ${plan.id} uses the images of plan ${plan.snapshotPlanId}`;
+  return null;
+}
+
+/** Changes to snapshots and images: each one transaction, the snapshot row locked first. */
+export class SnapshotService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly t: Tables,
+    private readonly projects: ProjectQueries,
+    private readonly snapshots: SnapshotQueries,
+  ) {}
+
+  async create(input: NewSnapshot): Promise<Snapshot> {
+    try {
+      return await this.dataSource.transaction((em) => this.insertSnapshot(em, input));
+    } catch (err) {
+      const constraint = uniqueViolation(err);
+      if (constraint === 'snapshot_image_job_id_key') throw conflict('A job id is already used by another image');
+      throw err;
+    }
+  }
+
+  private async insertSnapshot(em: EntityManager, input: NewSnapshot): Promise<Snapshot> {
+    const project = matchProject(await this.projects.projectsByRef(em, [input.projectRef]), input.projectRef);
+    if (!project) throw notFound('project', input.projectRef);
+    if (input.buildId) {
+      const existing = await this.snapshotOfBuild(em, input.buildId);
+      if (existing) return this.retried(existing, project);
+    }
+    const plans = await this.imagePlans(em, project, input.images);
+    const jobIds = (input.images ?? []).map((i) => i.jobId).filter((id): id is string => id !== null);
+    if (jobIds.length) {
+      const used = await em.query('SELECT job_id FROM snapshot_image WHERE job_id = ANY($1::uuid[]) LIMIT 1', [jobIds]);
+      if (used.length) throw conflict(`Job id ${used[0].job_id} is already used by another image`);
+    }
+    const [row] = await em.query(
+      `INSERT INTO snapshot (project_id, status, build_id, revision) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (build_id) DO NOTHING RETURNING ${this.t.snapshot.select('snapshot')}`,
+      [project.id, STATUS_CODE[SnapshotStatus.PENDING], input.buildId, input.revision],
+    );
+    if (!row) return this.retried((await this.snapshotOfBuild(em, input.buildId!))!, project);
+    const snapshot = this.t.snapshot.hydrate(row);
+    const jobOf = new Map((input.images ?? []).map((i) => [i.planId, i.jobId]));
+    await em.query(
+      // Creation times one microsecond apart keep the images in the order given, whatever the clock's resolution.
+      `INSERT INTO snapshot_image (snapshot_id, plan_id, status, job_id, date_created)
+       SELECT $1, plan_id, $2, job_id, clock_timestamp() + (n - 1) * interval '1 microsecond'
+       FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS t (plan_id, job_id, n)`,
+      [snapshot.id, STATUS_CODE[SnapshotStatus.UNKNOWN], plans.map((p) => p.id), plans.map((p) => jobOf.get(p.id) ?? null)],
+    );
+    return snapshot;
+  }
+
+  /** A second createSnapshot with the same buildId: the first one's result, if it was for the same project. */
+  private retried(existing: Snapshot, project: Project): Snapshot {
+    if (existing.projectId !== project.id) {
+      throw conflict(`Build ${existing.buildId} already has a snapshot in another project`);
+    }
+    return existing;
+  }
+
+  private async snapshotOfBuild(em: EntityManager, buildId: string, lock = ''): Promise<Snapshot | null> {
+    const rows = await em.query(`SELECT ${this.t.snapshot.select('s')} FROM snapshot s WHERE s.build_id = $1 ${lock}`, [buildId]);
+    return rows.length ? this.t.snapshot.hydrate(rows[0]) : null;
+  }
+
+  /** The plans that get an image: those named, checked; else every ACTIVE plan that uses its own images. */
+  private async imagePlans(em: EntityManager, project: Project, images: NewSnapshot['images']): Promise<Plan[]> {
+    if (images === null) {
+      const plans = (await this.projects.plansOfProjects(em, [project.id])).filter(
+        (p) => p.status === PlanStatus.ACTIVE && p.snapshotPlanId === null,
+      );
+      if (!plans.length) throw badInput(`Project ${project.slug} has no ACTIVE plan that uses its own images`, 'images');
+      return plans;
+    }
+    if (!images.length) throw badInput('A snapshot needs at least one image', 'images');
+    const planIds = images.map((i) => i.planId);
+    const repeated = planIds.find((id, n) => planIds.indexOf(id) !== n);
+    if (repeated) throw badInput(`Plan ${repeated} is named more than once`, 'images');
+    const jobIds = images.map((i) => i.jobId).filter((id) => id !== null);
+    const repeatedJob = jobIds.find((id, n) => jobIds.indexOf(id) !== n);
+    if (repeatedJob) throw badInput(`Job id ${repeatedJob} is named more than once`, 'images');
+    const found = new Map((await this.projects.plansById(em, planIds)).map((p) => [p.id, p]));
+    return planIds.map((id) => {
+      const plan = found.get(id);
+      if (!plan) throw notFound('plan', id);
+      const refusal = imagePlanRefusal(plan, project);
+      if (refusal) throw badInput(refusal, 'images');
+      return plan;
+    });
+  }
+
+  /** Locks the snapshot row, then reads its images in a statement of their own (so they are current). */
+  private async lockSnapshot(em: EntityManager, where: string, param: string): Promise<{ snapshot: Snapshot; images: SnapshotImage[] } | null> {
+    const rows = await em.query(`SELECT ${this.t.snapshot.select('s')} FROM snapshot s WHERE ${where} FOR UPDATE`, [param]);
+    if (!rows.length) return null;
+    const snapshot = this.t.snapshot.hydrate(rows[0]);
+    return { snapshot, images: await this.snapshots.imagesOfSnapshots(em, [snapshot.id]) };
+  }
+
+  async changeImageStatus(imageId: string, status: SnapshotStatus): Promise<{ image: SnapshotImage; snapshot: Snapshot }> {
+    return this.dataSource.transaction(async (em) => {
+      const locked = await this.lockSnapshot(em, 's.id = (SELECT snapshot_id FROM snapshot_image WHERE id = $1)', imageId);
+      const image = locked?.images.find((i) => i.id === imageId);
+      if (!locked || !image) throw notFound('snapshot image', imageId);
+      const { snapshot, images } = locked;
+      const kind = transition(image.status, status);
+      if (kind === 'invalid') throw invalidTransition(`An image cannot go from ${image.status} to ${status}`);
+      if (kind === 'same') return { image, snapshot };
+      image.status = status;
+      const next = aggregateStatus(snapshot.status, images.map((i) => i.status));
+      await em.query(
+        `WITH image AS (UPDATE snapshot_image SET status = $2 WHERE id = $1)
+         UPDATE snapshot SET status = $4 WHERE id = $3 AND status <> $4`,
+        [image.id, STATUS_CODE[status], snapshot.id, STATUS_CODE[next]],
+      );
+      snapshot.status = next;
+      return { image, snapshot };
+    });
+  }
+
+  async changeSnapshotStatus(snapshotId: string, status: SnapshotStatus): Promise<Snapshot> {
+    return this.dataSource.transaction(async (em) => {
+      const locked = await this.lockSnapshot(em, 's.id = $1', snapshotId);
+      if (!locked) throw notFound('snapshot', snapshotId);
+      const { snapshot, images } = locked;
+      const refusal = snapshotChangeRefusal(snapshot.status, status, images.map((i) => i.status));
+      if (refusal) throw invalidTransition(refusal);
+      return this.setStatus(em, snapshot, status);
+    });
+  }
+
+  /** The build that produces a snapshot finished; null when no snapshot has that build. */
+  async buildFinished(buildId: string, passed: boolean): Promise<Snapshot | null> {
+    return this.dataSource.transaction(async (em) => {
+      const snapshot = await this.snapshotOfBuild(em, buildId, 'FOR UPDATE');
+      if (!snapshot) return null;
+      return this.setStatus(em, snapshot, statusAfterBuild(snapshot.status, passed));
+    });
+  }
+
+  private async setStatus(em: EntityManager, snapshot: Snapshot, status: SnapshotStatus): Promise<Snapshot> {
+    if (snapshot.status === status) return snapshot;
+    await em.query('UPDATE snapshot SET status = $2 WHERE id = $1', [snapshot.id, STATUS_CODE[status]]);
+    snapshot.status = status;
+    return snapshot;
+  }
+
+  /** Makes an ACTIVE snapshot of the project its current one, or clears it (null). */
+  async setCurrent(projectRef: string, snapshotId: string | null): Promise<Project> {
+    return this.dataSource.transaction(async (em) => {
+      const project = matchProject(await this.projects.projectsByRef(em, [projectRef], 'FOR UPDATE'), projectRef);
+      if (!project) throw notFound('project', projectRef);
+      if (snapshotId !== null) {
+        const rows = await em.query(`SELECT ${this.t.snapshot.select('s')} FROM snapshot s WHERE s.id = $1 FOR SHARE`, [snapshotId]);
+        if (!rows.length) throw notFound('snapshot', snapshotId);
+        const snapshot = this.t.snapshot.hydrate(rows[0]);
+        if (snapshot.projectId !== project.id) {
+          throw badInput(`Snapshot ${snapshot.id} is not a snapshot of project ${project.slug}`, 'snapshot');
+        }
+        if (snapshot.status !== SnapshotStatus.ACTIVE) {
+          throw invalidTransition(`Only an ACTIVE snapshot can be current; snapshot ${snapshot.id} is ${snapshot.status}`);
+        }
+      }
+      if (project.currentSnapshotId !== snapshotId) {
+        await em.query('UPDATE project SET current_snapshot_id = $2 WHERE id = $1', [project.id, snapshotId]);
+        project.currentSnapshotId = snapshotId;
+      }
+      return project;
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import type { Logger as TypeOrmLogger } from 'typeorm';
+import { App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface GqlResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; [key: string]: unknown } }[];
+}
+
+/** Every SQL statement a server ran, for counting. */
+export class QueryLog implements TypeOrmLogger {
+  statements: string[] = [];
+  logQuery(query: string): void {
+    this.statements.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+  clear(): void {
+    this.statements = [];
+  }
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  queries: QueryLog;
+  /** Lines the server logged at warn level and above. */
+  logged: Record<string, unknown>[];
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** A server on its own port, in this process, on the database at `databaseUrl`. */
+export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '5', ...env });
+  const logged: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+  const queries = new QueryLog();
+  const app = await App.create(config, { logger, queryLogger: queries });
+  const url = await app.listen();
+  return {
+    url,
+    app,
+    queries,
+    logged,
+    async gql(query, variables, headers = {}) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as Omit<GqlResponse, 'status'>;
+      return { status: res.status, ...body } as GqlResponse<any>;
+    },
+    close: () => app.close(),
+  };
+}
+
+export interface Suite {
+  db: TestDatabase;
+  servers: TestServer[];
+  /** The first server. */
+  server: TestServer;
+}
+
+/**
+ * Gives the calling test file its own database and `count` servers on it,
+ * made before its tests and removed after.
+ */
+export function useServers(count = 1, env: Record<string, string> = {}): Suite {
+  const suite = { servers: [] as TestServer[] } as Suite;
+  beforeAll(async () => {
+    suite.db = await createTestDatabase();
+    // One at a time, so that the first applies the migrations and the others find them applied.
+    for (let i = 0; i < count; i++) suite.servers.push(await startTestServer(suite.db.url, env));
+    suite.server = suite.servers[0]!;
+  });
+  afterAll(async () => {
+    await Promise.all(suite.servers.map((s) => s.close()));
+    await suite.db?.drop();
+  });
+  return suite;
+}
