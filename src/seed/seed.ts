@@ -1,0 +1,172 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** What one scale unit makes; `--scale N` multiplies the projects. */
+export const PROJECTS_PER_SCALE = 200;
+export const SNAPSHOTS_PER_PROJECT = 100;
+
+/**
+ * The plans of every project, oldest first. The last one borrows the images of
+ * the first (its `snapshot_plan_id`), so it has no images of its own.
+ */
+export const PLAN_LABELS = ['linux-x64', 'linux-arm64', 'macos', 'windows', 'docs'] as const;
+const LENDING_PLAN = 1;
+const BORROWING_PLAN = PLAN_LABELS.length;
+export const IMAGES_PER_SNAPSHOT = PLAN_LABELS.length - 1;
+
+export interface SeedOptions {
+  /** Multiplies the projects: 200 x scale. */
+  scale: number;
+  /** Empty the tables first instead of refusing a database that has data. */
+  reset: boolean;
+}
+
+export interface SeedReport {
+  projects: number;
+  plans: number;
+  snapshots: number;
+  images: number;
+  /** Snapshots and images by status name. */
+  snapshotStatuses: Record<string, number>;
+  imageStatuses: Record<string, number>;
+  ms: number;
+}
+
+export class DatabaseNotEmptyError extends Error {}
+
+/**
+ * The histories a snapshot can have, each consistent with the lifecycle: its
+ * status and the statuses of its four images, in plan order. Codes: unknown 0,
+ * active 1, failed 2, invalidated 3, pending 4.
+ */
+const HISTORIES = {
+  building: { snapshot: 4, images: [1, 4, 0, 1] },
+  active: { snapshot: 1, images: [1, 1, 1, 1] },
+  imageInvalidated: { snapshot: 3, images: [1, 1, 3, 1] },
+  buildFailedLater: { snapshot: 3, images: [1, 1, 1, 1] },
+  imageFailed: { snapshot: 2, images: [1, 2, 4, 0] },
+  neverStarted: { snapshot: 0, images: [0, 0, 0, 0] },
+} as const;
+
+/**
+ * Which history the snapshot of age `a` (0 = newest of its project) has, as
+ * SQL: the two newest are still building, the third is the current one, and
+ * older ones repeat a pattern of ten.
+ */
+const HISTORY_BY_AGE = `CASE
+  WHEN a < 2 THEN 'building'
+  WHEN a = 2 THEN 'active'
+  WHEN a % 10 = 7 THEN 'imageInvalidated'
+  WHEN a % 10 IN (1, 2) THEN 'buildFailedLater'
+  WHEN a % 10 = 8 THEN 'imageFailed'
+  WHEN a % 10 = 9 THEN 'neverStarted'
+  ELSE 'active' END`;
+
+/** HISTORIES as an SQL VALUES list: (name, snapshot_status, image_statuses). */
+function historiesSql(): string {
+  return Object.entries(HISTORIES)
+    .map(([name, h]) => `('${name}', ${h.snapshot}, ARRAY[${h.images.join(', ')}]::smallint[])`)
+    .join(',\n       ');
+}
+
+const STATUS_NAMES = ['UNKNOWN', 'ACTIVE', 'FAILED', 'INVALIDATED', 'PENDING'];
+
+/**
+ * Fills an empty database with a realistic history in a few set-based
+ * statements, in one transaction: 200 x scale projects, each with five plans
+ * (the last borrowing the first's images) and 100 snapshots of four images.
+ */
+export async function seed(dataSource: DataSource, options: SeedOptions): Promise<SeedReport> {
+  const { scale } = options;
+  if (!Number.isInteger(scale) || scale < 1 || scale > 1000) throw new RangeError('scale must be a whole number from 1 to 1000');
+  const started = Date.now();
+  await dataSource.transaction(async (em) => {
+    // The bulk statements take longer than the server's per-statement limit at larger scales.
+    await em.query('SET LOCAL statement_timeout = 0');
+    const [{ n }] = await em.query('SELECT count(*)::int AS n FROM project');
+    if (n > 0) {
+      if (!options.reset) {
+        throw new DatabaseNotEmptyError(`the database already has ${n} projects; pass --reset to replace all data`);
+      }
+      await em.query('TRUNCATE snapshot_image, snapshot, plan, project');
+    }
+    await fill(em, PROJECTS_PER_SCALE * scale);
+  });
+  const ms = Date.now() - started;
+  return { ...(await count(dataSource)), ms };
+}
+
+async function fill(em: EntityManager, projects: number): Promise<void> {
+  // Everything happened over the past `projects + 100` hours: project i was
+  // created i hours after the start, its k-th snapshot k hours after that, and
+  // the parts of each a few microseconds apart, in their listing order.
+  await em.query(
+    `INSERT INTO project (slug, name, date_created)
+     SELECT format('project-%s', lpad(i::text, 5, '0')), format('Project %s', i),
+            date_trunc('hour', now()) - make_interval(hours => $1 + ${SNAPSHOTS_PER_PROJECT} - i)
+     FROM generate_series(1, $1) AS i`,
+    [projects],
+  );
+  // Every tenth project has stopped using its borrowing plan (INACTIVE).
+  await em.query(
+    `INSERT INTO plan (project_id, label, status, date_created)
+     SELECT p.id, l.label,
+            CASE WHEN l.n = ${BORROWING_PLAN} AND right(p.slug, 1) = '0' THEN 0 ELSE 1 END,
+            p.date_created + make_interval(secs => l.n)
+     FROM project p CROSS JOIN unnest($1::text[]) WITH ORDINALITY AS l(label, n)`,
+    [PLAN_LABELS],
+  );
+  await em.query(
+    `UPDATE plan b SET snapshot_plan_id = l.id
+     FROM plan l
+     WHERE l.project_id = b.project_id AND b.label = $1 AND l.label = $2`,
+    [PLAN_LABELS[BORROWING_PLAN - 1], PLAN_LABELS[LENDING_PLAN - 1]],
+  );
+  // Snapshots and their images in one statement, so that both see each
+  // snapshot's history. Revisions are 40 hex digits; images are created in
+  // plan order, a millisecond apart.
+  await em.query(
+    `WITH history (name, snapshot_status, image_statuses) AS (
+       VALUES ${historiesSql()}
+     ),
+     planned AS MATERIALIZED (
+       SELECT gen_random_uuid() AS id, p.id AS project_id, p.slug, k, h.snapshot_status, h.image_statuses,
+              p.date_created + make_interval(hours => k) AS date_created
+       FROM project p
+       CROSS JOIN generate_series(1, ${SNAPSHOTS_PER_PROJECT}) AS k
+       CROSS JOIN LATERAL (SELECT ${SNAPSHOTS_PER_PROJECT} - k AS a) AS age
+       JOIN history h ON h.name = ${HISTORY_BY_AGE}
+     ),
+     snapshots AS (
+       INSERT INTO snapshot (id, project_id, status, date_created, build_id, revision)
+       SELECT id, project_id, snapshot_status, date_created, gen_random_uuid(),
+              md5(slug || '/' || k) || left(md5(k || '/' || slug), 8)
+       FROM planned
+     )
+     INSERT INTO snapshot_image (snapshot_id, plan_id, status, date_created, job_id)
+     SELECT s.id, pl.id, s.image_statuses[pl.n], s.date_created + make_interval(secs => pl.n / 1000.0), gen_random_uuid()
+     FROM planned s
+     JOIN (SELECT id, project_id, row_number() OVER (PARTITION BY project_id ORDER BY date_created, id) AS n
+           FROM plan WHERE snapshot_plan_id IS NULL) AS pl ON pl.project_id = s.project_id
+     WHERE pl.n <= ${IMAGES_PER_SNAPSHOT}`,
+  );
+  await em.query(
+    `UPDATE project p SET current_snapshot_id = (
+       SELECT s.id FROM snapshot s WHERE s.project_id = p.id AND s.status = 1
+       ORDER BY s.date_created DESC, s.id DESC LIMIT 1)`,
+  );
+  await em.query('ANALYZE project, plan, snapshot, snapshot_image');
+}
+
+async function count(sql: Pick<DataSource, 'query'>): Promise<Omit<SeedReport, 'ms'>> {
+  const [totals] = await sql.query(
+    `SELECT (SELECT count(*)::int FROM project) AS projects, (SELECT count(*)::int FROM plan) AS plans,
+            (SELECT count(*)::int FROM snapshot) AS snapshots, (SELECT count(*)::int FROM snapshot_image) AS images`,
+  );
+  const byStatus = async (table: string) => {
+    const rows: { status: number; n: number }[] = await sql.query(
+      `SELECT status, count(*)::int AS n FROM ${table} GROUP BY status ORDER BY status`,
+    );
+    return Object.fromEntries(rows.map((r) => [STATUS_NAMES[r.status], r.n]));
+  };
+  return { ...totals, snapshotStatuses: await byStatus('snapshot'), imageStatuses: await byStatus('snapshot_image') };
+}
