@@ -42,7 +42,9 @@ export interface CreatedSnapshot {
   id: string;
   status: string;
   buildId: string | null;
-  images: { id: string; status: string; plan: { id: string } }[];
+  revision: string | null;
+  isCurrent: boolean;
+  images: { id: string; status: string; jobId: string | null; plan: { id: string } }[];
 }
 
 export const SNAPSHOT_FIELDS = 'id status buildId revision isCurrent images { id status jobId plan { id } }';
