@@ -32,10 +32,14 @@ export function pageSize(first: number): number {
   return first;
 }
 
-/** A reference to a project: its id (canonical UUID) or its slug. */
+/**
+ * A reference to a project: its id (canonical UUID) or its slug. A slug that
+ * is also a UUID (32 hex digits, or dashed) stays as given: the lookup tries
+ * it as an id first, then as a slug.
+ */
 export function projectRef(value: string, argument = 'project'): string {
+  if (SLUG.test(value)) return value;
   const id = canonicalUuid(value);
-  if (id !== null) return id;
-  if (!SLUG.test(value)) throw badInput(`"${argument}" must be a project id or slug`, argument);
-  return value;
+  if (id === null) throw badInput(`"${argument}" must be a project id or slug`, argument);
+  return id;
 }
