@@ -3,9 +3,13 @@ import { canonicalUuid } from './ids';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
+/** An unpaired UTF-16 surrogate: no character, so UTF-8 (and PostgreSQL) cannot hold it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** A string argument checked for length and for characters PostgreSQL cannot store. */
 export function text(value: string, argument: string, min: number, max: number): string {
   if (value.includes('\u0000')) throw badInput(`"${argument}" must not contain NUL characters`, argument);
+  if (LONE_SURROGATE.test(value)) throw badInput(`"${argument}" must be valid Unicode (it has an unpaired surrogate)`, argument);
   const length = [...value].length;
   if (length < min || length > max) {
     throw badInput(`"${argument}" must be ${min} to ${max} characters long, got ${length}`, argument);
