@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataDir } from './data-dir-lock';
+import { PgliteServer } from './pglite-server';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -20,13 +20,13 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections: num
   let db: PGlite | undefined;
   try {
     db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
-    await server.start();
+    const server = new PgliteServer(db, maxConnections);
+    const url = await server.listen('127.0.0.1', 0);
     const pglite = db;
     return {
-      url: `postgres://postgres@${server.getServerConn()}/postgres`,
+      url,
       async stop() {
-        await server.stop();
+        await server.close();
         await pglite.close();
         release();
       },

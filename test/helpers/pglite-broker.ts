@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteServer } from '../../src/database/pglite-server';
 
 /**
  * Hands out throwaway embedded databases to test suites, as CREATE DATABASE
@@ -11,7 +11,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * main process, where PGlite can load.
  */
 export class PgliteBroker {
-  private readonly databases = new Map<string, { db: PGlite; server: PGLiteSocketServer }>();
+  private readonly databases = new Map<string, { db: PGlite; server: PgliteServer }>();
   private template: Promise<File | Blob> | null = null;
   private next = 1;
   private readonly http = http.createServer((req, res) => {
@@ -40,18 +40,18 @@ export class PgliteBroker {
       return dump;
     });
     const db = await PGlite.create({ loadDataDir: await this.template });
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 100 });
-    await server.start();
+    const server = new PgliteServer(db, 100);
+    const url = await server.listen('127.0.0.1', 0);
     const id = String(this.next++);
     this.databases.set(id, { db, server });
-    return { id, url: `postgres://postgres@${server.getServerConn()}/postgres` };
+    return { id, url };
   }
 
   private async drop(id: string): Promise<{ dropped: boolean }> {
     const entry = this.databases.get(id);
     if (!entry) return { dropped: false };
     this.databases.delete(id);
-    await entry.server.stop();
+    await entry.server.close();
     await entry.db.close();
     return { dropped: true };
   }

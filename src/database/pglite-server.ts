@@ -1,0 +1,153 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+
+/** One at a time, in order of asking. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const before = this.tail;
+    this.tail = before.then(() => held);
+    return before.then(() => release);
+  }
+}
+
+interface Connection {
+  socket: net.Socket;
+  /** The messages of the request being read, up to its Sync (or its simple Query). */
+  pending: Buffer[];
+  /** Set while this connection has the database: during a request, and for all of a transaction. */
+  release: (() => void) | null;
+}
+
+/**
+ * Serves a PGlite database to ordinary PostgreSQL clients (node-postgres) on
+ * a TCP port. PGlite is a single backend shared by every connection, so each
+ * client request (Parse/Bind/Execute... up to Sync, or a simple Query) runs
+ * whole, and a client that opens a transaction keeps the database until it
+ * ends; other clients wait. (pglite-socket 0.2 queues single messages, so two
+ * clients' extended-protocol messages can interleave outside a transaction:
+ * one client's Bind replaces the other's unnamed portal.)
+ */
+export class PgliteServer {
+  private readonly server: net.Server;
+  private readonly floor = new Mutex();
+  private readonly connections = new Set<Connection>();
+
+  /** `maxConnections`: clients beyond it are refused (each waits its turn anyway). */
+  constructor(
+    private readonly db: PGlite,
+    maxConnections = 100,
+  ) {
+    this.server = net.createServer((socket) => this.accept(socket));
+    this.server.maxConnections = maxConnections;
+  }
+
+  /** Listens on `host`:`port` (0: any free port); resolves to a postgres:// URL. */
+  async listen(host = '127.0.0.1', port = 0): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address() as AddressInfo;
+    return `postgres://postgres@${host}:${address.port}/postgres`;
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.connections) connection.socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    const connection: Connection = { socket, pending: [], release: null };
+    this.connections.add(connection);
+    let buffer = Buffer.alloc(0);
+    let started = false;
+    let work = Promise.resolve();
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      const requests: Buffer[][] = [];
+      for (;;) {
+        if (!started) {
+          // Before the startup message: length, then a code instead of a type byte.
+          if (buffer.length < 8 || buffer.length < buffer.readInt32BE(0)) break;
+          const length = buffer.readInt32BE(0);
+          const code = buffer.readInt32BE(4);
+          const message = buffer.subarray(0, length);
+          buffer = buffer.subarray(length);
+          if (code === SSL_REQUEST || code === GSSENC_REQUEST) socket.write('N');
+          else if (code !== CANCEL_REQUEST) {
+            started = true;
+            requests.push([message]);
+          }
+          continue;
+        }
+        if (buffer.length < 5 || buffer.length < 1 + buffer.readInt32BE(1)) break;
+        const length = 1 + buffer.readInt32BE(1);
+        const type = String.fromCharCode(buffer[0]!);
+        const message = buffer.subarray(0, length);
+        buffer = buffer.subarray(length);
+        if (type === 'X') {
+          socket.end();
+          break;
+        }
+        connection.pending.push(message);
+        if (type === 'S' || type === 'Q') {
+          requests.push(connection.pending);
+          connection.pending = [];
+        }
+      }
+      for (const request of requests) {
+        work = work.then(() => this.run(connection, request)).catch(() => void socket.destroy());
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.connections.delete(connection);
+      work = work.then(() => this.abandon(connection));
+    });
+  }
+
+  private async run(connection: Connection, request: Buffer[]): Promise<void> {
+    if (connection.socket.destroyed) return;
+    connection.release ??= await this.floor.lock();
+    try {
+      await this.db.runExclusive(async () => {
+        for (const message of request) {
+          await this.db.execProtocolRawStream(new Uint8Array(message), {
+            onRawData: (data) => {
+              if (!connection.socket.destroyed) connection.socket.write(Buffer.from(data));
+            },
+          });
+        }
+      });
+    } finally {
+      if (!this.db.isInTransaction()) {
+        connection.release();
+        connection.release = null;
+      }
+    }
+  }
+
+  /** A client gone in the middle of a transaction: roll it back and let the others in. */
+  private async abandon(connection: Connection): Promise<void> {
+    if (!connection.release) return;
+    try {
+      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    } finally {
+      connection.release();
+      connection.release = null;
+    }
+  }
+}
