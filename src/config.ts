@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type ApiToken, generateToken, parseApiTokens } from './auth/api-tokens';
 
 /** Everything the server reads from its environment, validated once at start. */
 export interface Config {
@@ -13,6 +14,14 @@ export interface Config {
   poolSize: number;
   /** Longest a single SQL statement may run, in milliseconds. */
   statementTimeoutMs: number;
+  /** Bearer tokens and their roles (API_TOKENS); one random admin token when API_TOKENS is unset. */
+  apiTokens: ApiToken[];
+  /** The admin token made at start because API_TOKENS was unset (printed once); null otherwise. */
+  generatedAdminToken: string | null;
+  /** Whether clients without a token may read (ANONYMOUS_READ, default true). */
+  anonymousRead: boolean;
+  /** How long requests in flight may take to finish at shutdown, in milliseconds. */
+  shutdownGraceMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -47,6 +56,27 @@ function databaseUrl(env: Env): string | null {
   return raw;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function apiTokens(env: Env): { apiTokens: ApiToken[]; generatedAdminToken: string | null } {
+  const raw = env.API_TOKENS;
+  if (raw === undefined || raw.trim() === '') {
+    const token = generateToken();
+    return { apiTokens: [{ role: 'admin', token }], generatedAdminToken: token };
+  }
+  try {
+    return { apiTokens: parseApiTokens(raw), generatedAdminToken: null };
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 /** Reads and validates the configuration; throws ConfigError with a message a person can act on. */
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
@@ -63,5 +93,8 @@ export function loadConfig(env: Env = process.env): Config {
     production: env.NODE_ENV === 'production',
     poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    ...apiTokens(env),
+    anonymousRead: boolean(env, 'ANONYMOUS_READ', true),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
 }

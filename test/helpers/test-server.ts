@@ -27,19 +27,32 @@ export class QueryLog implements TypeOrmLogger {
   }
 }
 
+/** The tokens every test server knows (API_TOKENS), by role. */
+export const TOKENS = {
+  viewer: 'test-viewer-token-0001',
+  scheduler: 'test-scheduler-token-0001',
+  admin: 'test-admin-token-0001',
+} as const;
+export const TEST_API_TOKENS = Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(',');
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
 export interface TestServer {
   url: string;
   app: App;
   queries: QueryLog;
   /** Lines the server logged at warn level and above. */
   logged: Record<string, unknown>[];
+  /**
+   * POSTs an operation with the admin token, unless `headers` has its own
+   * `authorization` (an empty one sends none: an anonymous request).
+   */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
   close(): Promise<void>;
 }
 
 /** A server on its own port, in this process, on the database at `databaseUrl`. */
 export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '5', ...env });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '5', API_TOKENS: TEST_API_TOKENS, ...env });
   const logged: Record<string, unknown>[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
   const queries = new QueryLog();
@@ -51,9 +64,12 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
     queries,
     logged,
     async gql(query, variables, headers = {}) {
+      const auth = Object.keys(headers).find((name) => name.toLowerCase() === 'authorization');
+      const sent: Record<string, string> = { 'content-type': 'application/json', ...(auth ? {} : bearer(TOKENS.admin)), ...headers };
+      if (auth && headers[auth] === '') delete sent[auth];
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: sent,
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as Omit<GqlResponse, 'status'>;

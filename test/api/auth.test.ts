@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { createPlan, createProject, createSnapshot, ok, setImageStatus, uniqueSlug } from '../helpers/factories';
+import { bearer, startTestServer, TOKENS, type TestServer, useServers } from '../helpers/test-server';
+
+const suite = useServers(1);
+
+type Role = 'anonymous' | 'viewer' | 'scheduler' | 'admin';
+const ROLES: Role[] = ['anonymous', 'viewer', 'scheduler', 'admin'];
+const headersOf = (role: Role): Record<string, string> => (role === 'anonymous' ? { authorization: '' } : bearer(TOKENS[role]));
+
+/** What each mutation needs, as issue 3 lists it (written out here, not read from the code under test). */
+const NEEDS: Record<string, 'scheduler' | 'admin'> = {
+  createSnapshot: 'scheduler',
+  changeImageStatus: 'scheduler',
+  changeSnapshotStatus: 'scheduler',
+  snapshotBuildFinished: 'scheduler',
+  setCurrentSnapshot: 'scheduler',
+  createProject: 'admin',
+  createPlan: 'admin',
+  setSnapshotPlan: 'admin',
+  setPlanStatus: 'admin',
+};
+
+const expected = (role: Role, needs: 'scheduler' | 'admin'): 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' => {
+  if (role === 'anonymous') return 'UNAUTHENTICATED';
+  if (role === 'admin' || (role === 'scheduler' && needs === 'scheduler')) return 'ok';
+  return 'FORBIDDEN';
+};
+
+interface Fixture {
+  project: { id: string; slug: string };
+  plans: { id: string }[];
+  /** ACTIVE, not current. */
+  active: { id: string; buildId: string };
+  /** PENDING, images UNKNOWN. */
+  pending: { id: string; buildId: string; images: { id: string }[] };
+}
+
+/** A project with two plans, an ACTIVE snapshot and a PENDING one, made with the admin token. */
+async function fixture(server: TestServer): Promise<Fixture> {
+  const project = await createProject(server);
+  const plans = [await createPlan(server, project.id), await createPlan(server, project.id)];
+  const active = await createSnapshot(server, project.id, { buildId: randomUUID() });
+  for (const image of active.images) await setImageStatus(server, image.id, 'ACTIVE');
+  const pending = await createSnapshot(server, project.id, { buildId: randomUUID() });
+  return { project, plans, active: { id: active.id, buildId: active.buildId! }, pending: { id: pending.id, buildId: pending.buildId!, images: pending.images } };
+}
+
+/** Each mutation with arguments that change something when allowed. */
+const CALLS: Record<string, (f: Fixture) => [string, Record<string, unknown>]> = {
+  createSnapshot: (f) => ['mutation($p: ID!, $b: ID) { createSnapshot(project: $p, buildId: $b) { id } }', { p: f.project.id, b: randomUUID() }],
+  changeImageStatus: (f) => ['mutation($i: ID!) { changeImageStatus(image: $i, status: PENDING) { id } }', { i: f.pending.images[0]!.id }],
+  changeSnapshotStatus: (f) => ['mutation($s: ID!) { changeSnapshotStatus(snapshot: $s, status: FAILED) { id } }', { s: f.pending.id }],
+  snapshotBuildFinished: (f) => ['mutation($b: ID!) { snapshotBuildFinished(build: $b, passed: false) { id } }', { b: f.active.buildId }],
+  setCurrentSnapshot: (f) => ['mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: f.project.id, s: f.active.id }],
+  createProject: () => ['mutation($s: String!) { createProject(slug: $s, name: "New") { id } }', { s: uniqueSlug('auth') }],
+  createPlan: (f) => ['mutation($p: ID!) { createPlan(project: $p, label: "another plan") { id } }', { p: f.project.id }],
+  setSnapshotPlan: (f) => ['mutation($a: ID!, $b: ID) { setSnapshotPlan(plan: $a, snapshotPlan: $b) { id } }', { a: f.plans[1]!.id, b: f.plans[0]!.id }],
+  setPlanStatus: (f) => ['mutation($a: ID!) { setPlanStatus(plan: $a, status: INACTIVE) { id } }', { a: f.plans[0]!.id }],
+};
+
+/** Everything a mutation could change, read back. */
+async function state(server: TestServer, f: Fixture, slug?: string): Promise<unknown> {
+  return ok(
+    server,
+    `query($p: ID!, $slug: String!) {
+      projects { id }
+      byNewSlug: project(slug: $slug) { id }
+      project(id: $p) {
+        name
+        plans { id label status snapshotPlan { id } }
+        currentSnapshot { id }
+        snapshots(first: 100) { totalCount nodes { id status images { id status } } }
+      }
+    }`,
+    { p: f.project.id, slug: slug ?? 'none' },
+  );
+}
+
+describe('who may run which mutation', () => {
+  it('the table covers every mutation of the schema', async () => {
+    const data = await ok(suite.server, '{ __type(name: "Mutation") { fields { name } } }');
+    expect(data.__type.fields.map((f: { name: string }) => f.name).sort()).toEqual(Object.keys(NEEDS).sort());
+  });
+
+  const cases = Object.entries(NEEDS).flatMap(([mutation, needs]) => ROLES.map((role) => ({ mutation, role, outcome: expected(role, needs) })));
+
+  // Refused calls change nothing, so they can share one fixture per mutation; allowed ones get their own.
+  const shared = new Map<string, Promise<Fixture>>();
+
+  it.each(cases)('$mutation as $role: $outcome', async ({ mutation, role, outcome }) => {
+    const { server } = suite;
+    if (outcome !== 'ok' && !shared.has(mutation)) shared.set(mutation, fixture(server));
+    const f = outcome === 'ok' ? await fixture(server) : await shared.get(mutation)!;
+    const [query, variables] = CALLS[mutation]!(f);
+    const before = await state(server, f, variables.s as string);
+    const res = await server.gql(query, variables, headersOf(role));
+    if (outcome === 'ok') {
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.[mutation]).toBeTruthy();
+      expect(await state(server, f, variables.s as string)).not.toEqual(before);
+      return;
+    }
+    expect(res.status).toBe(200);
+    expect(res.data == null || res.data[mutation] === null).toBe(true);
+    expect(res.errors).toEqual([
+      {
+        message:
+          outcome === 'UNAUTHENTICATED'
+            ? `${mutation} needs a token of role ${NEEDS[mutation]} or above: send "Authorization: Bearer <token>"`
+            : `${mutation} needs role ${NEEDS[mutation]} or above; this token has role ${role}`,
+        locations: expect.any(Array),
+        path: [mutation],
+        extensions: { code: outcome },
+      },
+    ]);
+    expect(await state(server, f, variables.s as string)).toEqual(before);
+  });
+});
+
+describe('tokens', () => {
+  const READ = '{ projects { id } }';
+
+  it('reads are open to anonymous clients and to every role', async () => {
+    for (const role of ROLES) expect((await suite.server.gql(READ, {}, headersOf(role))).errors).toBeUndefined();
+  });
+
+  it.each([
+    ['a token that matches nothing', 'Bearer not-a-known-token-at-all', 'The token matches no known token'],
+    ['a known token with one character changed', `Bearer ${TOKENS.admin.slice(0, -1)}X`, 'The token matches no known token'],
+    ['a known token with a character more', `Bearer ${TOKENS.admin}1`, 'The token matches no known token'],
+    ['another scheme', `Basic ${Buffer.from('admin:x').toString('base64')}`, 'The Authorization header must be "Bearer <token>"'],
+    ['"Bearer" alone', 'Bearer', 'The Authorization header must be "Bearer <token>"'],
+  ])('%s is UNAUTHENTICATED (HTTP 401), for reads too', async (_what, header, message) => {
+    const res = await fetch(suite.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: header },
+      body: JSON.stringify({ query: READ }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="snapshot-registry"');
+    expect(await res.json()).toEqual({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+
+  it('takes the scheme in any case', async () => {
+    const res = await suite.server.gql(READ, {}, { Authorization: `bearer ${TOKENS.viewer}` });
+    expect(res.errors).toBeUndefined();
+  });
+
+  it('with ANONYMOUS_READ=false, reads need a token too', async () => {
+    const closed = await startTestServer(suite.db.url, { ANONYMOUS_READ: 'false' });
+    try {
+      const anonymous = await closed.gql(READ, {}, { authorization: '' });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect((await closed.gql(READ, {}, bearer(TOKENS.viewer))).errors).toBeUndefined();
+      const viewerWrites = await closed.gql('mutation { createProject(slug: "never-made", name: "x") { id } }', {}, bearer(TOKENS.viewer));
+      expect(viewerWrites.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    } finally {
+      await closed.close();
+    }
+  });
+});
