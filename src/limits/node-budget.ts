@@ -1,0 +1,50 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, getNamedType, getNullableType, isLeafType, isListType } from 'graphql';
+import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+
+/**
+ * Counts the objects a query could return at worst, as GitHub's node limit
+ * does: a field with a `first` argument returns up to `first` of everything
+ * under it; a plain list returns up to `listSize` (within a connection, its
+ * `nodes`/`edges` lists are already counted by the connection's `first`);
+ * every object counts 1 and scalars count 0. Introspection lists count
+ * `introspectionListSize`: GraphiQL's introspection query fits the budget,
+ * while nesting `fields { type { fields { ... } } }` grows tenfold a level
+ * and soon does not (the depth limit leaves introspection alone).
+ */
+export function nodeEstimator(listSize: number, introspectionListSize = 10): ComplexityEstimator {
+  return ({ type, field, args, childComplexity }) => {
+    if (isLeafType(getNamedType(field.type))) return 0;
+    if (typeof args.first === 'number') return 1 + Math.max(1, args.first) * childComplexity;
+    const returnsList = isListType(getNullableType(field.type));
+    if (returnsList && type.name.startsWith('__')) return introspectionListSize * (1 + childComplexity);
+    if (returnsList && !type.name.endsWith('Connection')) return listSize * (1 + childComplexity);
+    return 1 + childComplexity;
+  };
+}
+
+/** Refuses, before execution, an operation whose worst case is more than `maxNodes` objects. */
+export function nodeBudgetPlugin(maxNodes: number, listSize: number): ApolloServerPlugin {
+  const estimators = [nodeEstimator(listSize)];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema, operationName }) {
+          let nodes: number;
+          try {
+            nodes = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators });
+          } catch {
+            return; // Bad variables: execution refuses the request with its own error.
+          }
+          if (nodes > maxNodes) {
+            throw new GraphQLError(
+              `This query could return up to ${nodes} objects; the limit is ${maxNodes}. ` +
+                'Ask for fewer with smaller "first" arguments or less nesting.',
+              { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, nodes, maxNodes } },
+            );
+          }
+        },
+      };
+    },
+  };
+}
