@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { DataDirInUseError } from './database/data-dir-lock';
 import { createLogger } from './logger';
+import { exitOnSignals } from './shutdown';
 
 /** Starts the server: configuration, database (migrated), HTTP; stops cleanly on SIGINT and SIGTERM. */
 async function main(): Promise<void> {
@@ -15,21 +16,15 @@ async function main(): Promise<void> {
     { url, database: app.database.embedded ? `embedded (${config.dataDir})` : 'postgresql', startMs: Date.now() - started },
     `snapshot-registry listening on ${url}`,
   );
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, 'stop failed');
-        process.exit(1);
-      },
+  if (config.generatedAdminToken) {
+    // Shown once, on stderr and never through the logger, so that no log keeps it.
+    process.stderr.write(
+      `\nNo API_TOKENS set: this run made an admin token, valid until it stops:\n\n  ${config.generatedAdminToken}\n\n` +
+        `Send it as "Authorization: Bearer <token>" (in the playground at ${url}: Headers). ` +
+        'Set API_TOKENS=role:token,... to choose tokens.\n\n',
     );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  }
+  exitOnSignals(() => app.close(), logger, { hardLimitMs: config.shutdownGraceMs + 10_000 });
 }
 
 main().catch((err) => {
