@@ -44,6 +44,8 @@ describe('the database goes away and comes back (a TCP relay between server and 
 
   it('fails fast with SERVICE_UNAVAILABLE and /readyz 503 while it is gone, and recovers by itself', async () => {
     expect(await readyz(server)).toBe(200);
+    // Someone (TypeORM) handles the pool's 'error' events; without a handler a dropped idle connection kills the process.
+    expect((server.app.database.dataSource.driver as any).master.listenerCount('error')).toBeGreaterThan(0);
     await proxy.stop();
 
     const started = Date.now();
