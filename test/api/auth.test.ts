@@ -101,8 +101,9 @@ describe('who may run which mutation', () => {
       expect(await state(server, f, variables.s as string)).not.toEqual(before);
       return;
     }
-    expect(res.status).toBe(200);
-    expect(res.data == null || res.data[mutation] === null).toBe(true);
+    // Refused before execution: HTTP 401 or 403, no data.
+    expect(res.status).toBe(outcome === 'UNAUTHENTICATED' ? 401 : 403);
+    expect(res.data).toBeUndefined();
     expect(res.errors).toEqual([
       {
         message:
@@ -115,6 +116,26 @@ describe('who may run which mutation', () => {
       },
     ]);
     expect(await state(server, f, variables.s as string)).toEqual(before);
+  });
+});
+
+describe('a document with several mutations', () => {
+  it('runs none of them when the caller may not run one (aliases and fragments included)', async () => {
+    const { server } = suite;
+    const f = await fixture(server);
+    const slug = uniqueSlug('mixed');
+    const before = await state(server, f, slug);
+    const documents = [
+      `mutation($p: ID!, $s: String!) { createSnapshot(project: $p) { id } createProject(slug: $s, name: "x") { id } }`,
+      `mutation($p: ID!, $s: String!) { a: createSnapshot(project: $p) { id } ...Admin }
+       fragment Admin on Mutation { ... on Mutation { b: createProject(slug: $s, name: "x") { id } } }`,
+      `mutation($p: ID!, $s: String!) { createSnapshot(project: $p) { id } createProject(slug: $s, name: "x") @skip(if: true) { id } }`,
+    ];
+    for (const query of documents) {
+      const res = await server.gql(query, { p: f.project.id, s: slug }, bearer(TOKENS.scheduler));
+      expect({ status: res.status, data: res.data, codes: res.errors?.map((e) => e.extensions?.code) }).toEqual({ status: 403, data: undefined, codes: ['FORBIDDEN'] });
+    }
+    expect(await state(server, f, slug)).toEqual(before);
   });
 });
 
