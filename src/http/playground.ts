@@ -90,8 +90,22 @@ mutation CreatePlan($project: ID!, $label: String!) {
 }
 `;
 
+const LIVE = `# Live changes of snapshots, over WebSocket at the same /graphql (pass a project id or slug to
+# narrow it). Each creation, status change, image change or change of the current snapshot arrives here.
+subscription LiveSnapshots {
+  snapshotChanged {
+    id
+    status
+    isCurrent
+    project { slug }
+    images { status plan { label } }
+  }
+}
+`;
+
 const TABS = [
   { query: DASHBOARD },
+  { query: LIVE },
   { query: SCHEDULER_READ, variables: '{\n  "project": "my-project"\n}' },
   {
     query: SCHEDULER_WRITE,
@@ -105,9 +119,11 @@ const TABS = [
 /** The page's own script: no inline script, so that the page can forbid them. */
 const START_SCRIPT = `(function () {
   var url = new URL('/graphql', window.location.href).toString();
+  // Subscriptions go over graphql-ws; the Headers pane's values become its connection_init payload.
+  var subscriptionUrl = url.replace(/^http/, 'ws');
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
-    fetcher: GraphiQL.createFetcher({ url: url }),
+    fetcher: GraphiQL.createFetcher({ url: url, subscriptionUrl: subscriptionUrl }),
     defaultTabs: ${JSON.stringify(TABS)},
     defaultEditorToolsVisibility: 'variables',
     isHeadersEditorEnabled: true,

@@ -40,7 +40,7 @@ describe('the playground, served by the server itself', () => {
     console.warn(`SKIPPED: the playground browser test needs Chromium at ${CHROMIUM} (apt-get install -y chromium); .ci/run installs it`);
   }
 
-  browserTest('runs a query in headless Chromium and shows its result, with its docs; a mutation with the token from the headers editor; nothing loaded from elsewhere', async () => {
+  browserTest('runs a query in headless Chromium and shows its result, with its docs; a mutation with the token from the headers editor; a live subscription; nothing loaded from elsewhere', async () => {
     const project = await createProject(suite.server);
     const slug = uniqueSlug('browser');
     let browser: Browser | null = null;
@@ -85,9 +85,22 @@ describe('the playground, served by the server itself', () => {
       await result.getByText('From the browser').first().waitFor({ timeout: 20_000 });
       expect((await ok(suite.server, '{ project(slug: "' + slug + '") { name } }')).project).toEqual({ name: 'From the browser' });
 
+      // The Live tab's subscription, over WebSocket, shows a change made elsewhere.
+      await page.getByText('LiveSnapshots', { exact: true }).first().click();
+      // An edit makes GraphiQL read this tab's operation name (it keeps the last tab's until then).
+      await page.locator('.graphiql-query-editor .CodeMirror').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText(' ');
+      await page.waitForTimeout(500);
+      await page.locator('.graphiql-execute-button').click();
+      await page.waitForTimeout(500);
+      await ok(suite.server, 'mutation($p: ID!) { createPlan(project: $p, label: "live") { id } }', { p: slug });
+      const snapshot = await ok(suite.server, 'mutation($p: ID!) { createSnapshot(project: $p) { id } }', { p: slug });
+      await result.getByText(snapshot.createSnapshot.id).first().waitFor({ timeout: 20_000 });
+
       expect(elsewhere).toEqual([]);
       expect(problems).toEqual([]);
-      console.log(`${databaseKind()}: Chromium ran the playground's default query (it showed project ${project.slug}) and a createProject with the admin token from the headers editor`);
+      console.log(`${databaseKind()}: Chromium ran the playground's default query (it showed project ${project.slug}) and a createProject with the admin token from the headers editor, and saw a subscription event`);
     } finally {
       await browser?.close();
     }
