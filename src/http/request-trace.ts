@@ -14,6 +14,8 @@ export class RequestTrace {
   errorCodes: string[] = [];
   /** The caller's role, or "anonymous"; never its token. */
   caller: string | null = null;
+  /** True once the request is handled as a GraphQL request (not the playground page, health or metrics). */
+  graphql = false;
 
   constructor(headers: IncomingHttpHeaders) {
     const given = headers['x-request-id'];
