@@ -34,9 +34,10 @@ const DASHBOARD = {
                       'isCurrent', s.id IS NOT DISTINCT FROM p.current_snapshot_id,
                       'images', (
                         SELECT coalesce(json_agg(json_build_object(
-                                 'status', ${STATUS}[i.status + 1], 'plan', json_build_object('label', pl.label))
+                                 'status', ${STATUS}[i.status + 1],
+                                 'plan', json_build_object('label', (SELECT pl.label FROM plan pl WHERE pl.id = i.plan_id)))
                                ORDER BY i.date_created, i.id), '[]')
-                        FROM snapshot_image i JOIN plan pl ON pl.id = i.plan_id
+                        FROM snapshot_image i
                         WHERE i.snapshot_id = s.id))
                     ORDER BY s.date_created DESC, s.id DESC)
              FROM (SELECT * FROM snapshot WHERE project_id = p.id

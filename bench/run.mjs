@@ -2,10 +2,10 @@
  * `npm run bench`: the snapshot registry against the floor (bench/floor-server.mjs)
  * and PostGraphile v5 (bench/postgraphile/), on one PostgreSQL database made for
  * the purpose and seeded by src/seed at --scale 1, then at --scale 10.
- * Writes bench/RESULTS.md and prints it. See bench/README.md.
+ * Writes bench/RESULTS.md and prints it.
  *
  *   node bench/run.mjs [--duration S] [--rounds N] [--warmup S] [--connections N]
- *                      [--baseline GIT_REF] [--profile] [--no-postgraphile] [--no-scale10]
+ *                      [--baseline GIT_REF|BUILT_DIR] [--variant BUILT_DIR] [--profile] [--no-postgraphile] [--no-scale10]
  *
  * Needs `npm run build` first (npm run bench does it).
  */
@@ -31,9 +31,11 @@ const option = (name, fallback) => {
 };
 const DURATION = Number(option('--duration', 5));
 const ROUNDS = Number(option('--rounds', 3));
-const WARMUP = Number(option('--warmup', 2));
+const WARMUP = Number(option('--warmup', 3));
 const CONNECTIONS = Number(option('--connections', 50));
 const BASELINE = option('--baseline', null);
+/** A third build of our server (a directory built already), for trying a change beside ours and the baseline. */
+const VARIANT = option('--variant', null);
 const PROFILE = flag('--profile');
 const WITH_POSTGRAPHILE = !flag('--no-postgraphile');
 const WITH_SCALE10 = !flag('--no-scale10');
@@ -230,7 +232,7 @@ function installPostGraphile() {
  * The servers, each run as a child process with count-sql.cjs preloaded.
  * `ours` is the built dist/src/index.js in production mode.
  */
-function serverKinds(baselineDir) {
+function serverKinds(baselineDir, variantDir) {
   const countSql = path.join(BENCH, 'count-sql.cjs');
   const ours = (name, dir) => ({
     name,
@@ -263,6 +265,7 @@ function serverKinds(baselineDir) {
     },
   };
   if (baselineDir) kinds.baseline = ours('baseline', baselineDir);
+  if (variantDir) kinds.variant = ours('variant', variantDir);
   return kinds;
 }
 
@@ -316,6 +319,17 @@ async function startServer(kind) {
   return { ...kind, url, pid: child.pid, sqlCount, stop, log };
 }
 
+/** CPU time the process has used (user + system), in ms: /proc/<pid>/stat, in clock ticks of 10 ms. */
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 function rssMb(pid) {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -353,8 +367,10 @@ const SCENARIOS = {
 };
 
 /** What each request of a scenario asks of a server: a list taken round robin. */
-function requestsFor(scenario, server, inputs) {
+function requestsFor(scenario, server, inputs, part = { k: 0, n: 1 }) {
   const { slugs, pairs, mutations } = inputs;
+  // Mutations change what they touch: each server gets its own share of the images.
+  const mine = (images, group) => images.filter((_, i) => Math.floor(i / group) % part.n === part.k);
   if (server.kind === 'floor') {
     const route = { s1: 'current', s3: 'dashboard' }[scenario];
     return { method: 'GET', requests: slugs.map((slug) => ({ path: `/${route}/${encodeURIComponent(slug)}` })) };
@@ -371,9 +387,9 @@ function requestsFor(scenario, server, inputs) {
     case 's3':
       return post(slugs.map((slug) => gql(OURS_QUERIES.s3, { slug })));
     case 's4':
-      return post(mutations.manyImages.map((image) => gql(OURS_QUERIES.mutation, { image, status: 'ACTIVE' })));
+      return post(mine(mutations.manyImages, 1).map((image) => gql(OURS_QUERIES.mutation, { image, status: 'ACTIVE' })));
     case 's5':
-      return post(mutations.contendedImages.map((image) => gql(OURS_QUERIES.mutation, { image, status: 'ACTIVE' })));
+      return post(mine(mutations.contendedImages, 50).map((image) => gql(OURS_QUERIES.mutation, { image, status: 'ACTIVE' })));
   }
   throw new Error(`no scenario ${scenario}`);
 }
@@ -402,42 +418,63 @@ async function load(server, work, { duration, amount, connections, offset }) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-async function measure(server, scenario, inputs) {
-  const work = requestsFor(scenario, server, inputs);
-  let offset = 0;
-  const warm = await load(server, work, { duration: WARMUP, connections: CONNECTIONS, offset });
-  offset = warm.next;
-  const rounds = [];
-  let peakRss = 0;
+/**
+ * One scenario on several servers, their rounds interleaved (A, B, A, B...) so
+ * that a change in the machine's load during the run touches all alike.
+ */
+async function measureTogether(servers, scenario, inputs) {
+  const states = servers.map((server, k) => ({
+    server,
+    work: requestsFor(scenario, server, inputs, { k, n: servers.length }),
+    offset: 0,
+    rounds: [],
+    peakRss: 0,
+  }));
+  for (const st of states) {
+    st.offset = (await load(st.server, st.work, { duration: WARMUP, connections: CONNECTIONS, offset: st.offset })).next;
+  }
   for (let r = 0; r < ROUNDS; r++) {
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(server.pid))), 250);
-    try {
-      const result = await load(server, work, { duration: DURATION, connections: CONNECTIONS, offset });
-      offset = result.next;
-      rounds.push(result);
-    } finally {
-      clearInterval(sampler);
+    for (const st of states) {
+      const sampler = setInterval(() => (st.peakRss = Math.max(st.peakRss, rssMb(st.server.pid))), 250);
+      try {
+        // Backends that the pool opens during the round are missed: the warm-up has opened them all.
+        const pgBefore = cpuSnapshot(await benchBackends());
+        const cpuBefore = cpuMs(st.server.pid);
+        const result = await load(st.server, st.work, { duration: DURATION, connections: CONNECTIONS, offset: st.offset });
+        result.cpuPerRequest = (cpuMs(st.server.pid) - cpuBefore) / result.requests;
+        result.pgCpuPerRequest = cpuSince(pgBefore) / result.requests;
+        st.offset = result.next;
+        st.rounds.push(result);
+      } finally {
+        clearInterval(sampler);
+      }
     }
   }
-  await sleep(200);
-  const before = await server.sqlCount();
-  const counted = await load(server, work, { amount: COUNTED, connections: 10, offset });
-  const after = await server.sqlCount();
-  const row = {
-    scenario,
-    server: server.name,
-    rps: median(rounds.map((r) => r.rps)),
-    p50: median(rounds.map((r) => r.p50)),
-    p99: median(rounds.map((r) => r.p99)),
-    sqlPerRequest: (after - before) / counted.requests,
-    rssMb: peakRss,
-    errors: rounds.reduce((n, r) => n + r.errors + r.timeouts, 0) + counted.errors,
-    requests: rounds.reduce((n, r) => n + r.requests, 0),
-    rounds: rounds.map((r) => Math.round(r.rps)),
-  };
-  say(`  ${scenario} ${server.name}: ${row.rps.toFixed(0)} req/s (rounds ${row.rounds.join(', ')}), p50 ${row.p50} ms, ` +
-    `p99 ${row.p99} ms, ${row.sqlPerRequest.toFixed(2)} SQL/request, RSS ${row.rssMb.toFixed(0)} MB, errors ${row.errors}`);
-  return row;
+  const rows = [];
+  for (const { server, work, offset, rounds, peakRss } of states) {
+    await sleep(200);
+    const before = await server.sqlCount();
+    const counted = await load(server, work, { amount: COUNTED, connections: 10, offset });
+    const after = await server.sqlCount();
+    const row = {
+      scenario,
+      server: server.name,
+      rps: median(rounds.map((r) => r.rps)),
+      p50: median(rounds.map((r) => r.p50)),
+      p99: median(rounds.map((r) => r.p99)),
+      cpuPerRequest: median(rounds.map((r) => r.cpuPerRequest)),
+      pgCpuPerRequest: median(rounds.map((r) => r.pgCpuPerRequest)),
+      sqlPerRequest: (after - before) / counted.requests,
+      rssMb: peakRss,
+      errors: rounds.reduce((n, r) => n + r.errors + r.timeouts, 0) + counted.errors,
+      requests: rounds.reduce((n, r) => n + r.requests, 0),
+      rounds: rounds.map((r) => Math.round(r.rps)),
+    };
+    say(`  ${scenario} ${server.name}: ${row.rps.toFixed(0)} req/s (rounds ${row.rounds.join(', ')}), p50 ${row.p50} ms, ` +
+      `p99 ${row.p99} ms, CPU ${row.cpuPerRequest.toFixed(2)} ms/request (PostgreSQL ${row.pgCpuPerRequest.toFixed(2)}), ${row.sqlPerRequest.toFixed(2)} SQL/request, RSS ${row.rssMb.toFixed(0)} MB, errors ${row.errors}`);
+    rows.push(row);
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------- report
@@ -461,15 +498,15 @@ const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}` : '-');
 function resultsTable(rows) {
   const find = (scenario, server) => rows.find((r) => r.scenario === scenario && r.server === server);
   const lines = [
-    '| scenario | server | req/s | p50 ms | p99 ms | SQL/req | RSS MB | req/s vs floor | req/s vs PostGraphile | errors |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | server | req/s | p50 ms | p99 ms | server CPU ms/req | PostgreSQL CPU ms/req | SQL/req | RSS MB | req/s vs floor | req/s vs PostGraphile | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const floor = find(r.scenario, 'floor');
     const pgl = find(r.scenario, 'postgraphile');
     lines.push(
       `| ${r.scenario} ${SCENARIOS[r.scenario]} | ${r.server} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ` +
-        `${fmt(r.sqlPerRequest, 2)} | ${fmt(r.rssMb)} | ${r.server === 'floor' ? '1.00' : ratio(r.rps, floor?.rps)} | ` +
+        `${fmt(r.cpuPerRequest, 2)} | ${fmt(r.pgCpuPerRequest, 2)} | ${fmt(r.sqlPerRequest, 2)} | ${fmt(r.rssMb)} | ${r.server === 'floor' ? '1.00' : ratio(r.rps, floor?.rps)} | ` +
         `${r.server === 'postgraphile' ? '1.00' : ratio(r.rps, pgl?.rps)} | ${r.errors} |`,
     );
   }
@@ -487,6 +524,23 @@ function scaleTable(scale1, scale10) {
     lines.push(
       `| ${r10.scenario} | ${r10.server} | ${fmt(r1.p50, 1)} | ${fmt(r10.p50, 1)} | ${ratio(r10.p50, r1.p50)} | ` +
         `${fmt(r1.p99, 1)} | ${fmt(r10.p99, 1)} | ${ratio(r10.p99, r1.p99)} | ${fmt(r1.rps)} | ${fmt(r10.rps)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The working tree (and --variant) against --baseline, scenario by scenario. */
+function baselineTable(rows) {
+  const lines = [
+    '| scenario | server | req/s baseline | req/s | / baseline | CPU ms/req baseline | CPU ms/req | / baseline |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows.filter((row) => row.server === 'ours' || row.server === 'variant')) {
+    const b = rows.find((row) => row.server === 'baseline' && row.scenario === r.scenario);
+    if (!b) continue;
+    lines.push(
+      `| ${r.scenario} | ${r.server} | ${fmt(b.rps)} | ${fmt(r.rps)} | ${ratio(r.rps, b.rps)} | ${fmt(b.cpuPerRequest, 2)} | ` +
+        `${fmt(r.cpuPerRequest, 2)} | ${ratio(r.cpuPerRequest, b.cpuPerRequest)} |`,
     );
   }
   return lines.join('\n');
@@ -519,7 +573,15 @@ function targets(scale1, scale10) {
 }
 
 // ---------------------------------------------------------------- main
+/**
+ * --baseline: another build of our server, run beside the working tree's as
+ * "baseline": a git ref (checked out and built in a temporary worktree), or a
+ * directory that has been built already (its dist/src/index.js).
+ */
 async function prepareBaseline(ref) {
+  if (fs.existsSync(path.join(ref, 'dist/src/index.js'))) {
+    return { dir: path.resolve(ref), commit: path.resolve(ref), remove: () => undefined };
+  }
   const dir = path.join(LOGS, 'baseline');
   const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
   const add = git('worktree', 'add', '--detach', dir, ref);
@@ -530,27 +592,67 @@ async function prepareBaseline(ref) {
     encoding: 'utf8',
   });
   if (tsc.status !== 0 && !fs.existsSync(path.join(dir, 'dist/src/index.js'))) throw new Error(`baseline build failed: ${tsc.stdout}`);
-  const commit = git('rev-parse', '--short', ref).stdout.trim();
+  const commit = `commit ${git('rev-parse', '--short', ref).stdout.trim()}`;
   return { dir, commit, remove: () => git('worktree', 'remove', '--force', dir) };
 }
 
-async function runPhase(scale, kinds, scenariosByServer, inputs) {
+/** The PostgreSQL backends serving the bench database now (the servers' pooled connections). */
+async function benchBackends() {
+  return withClient(ADMIN_URL, async (c) =>
+    (await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [BENCH_DB])).rows.map(
+      (r) => r.pid,
+    ),
+  );
+}
+
+/** CPU ms that the backends used since `before` (a map pid -> ms); a backend gone since is left out. */
+const cpuSnapshot = (pids) => new Map(pids.map((pid) => [pid, cpuMs(pid)]));
+function cpuSince(before) {
+  let sum = 0;
+  for (const [pid, ms] of before) {
+    const now = cpuMs(pid);
+    if (Number.isFinite(now) && Number.isFinite(ms)) sum += now - ms;
+  }
+  return sum;
+}
+
+/** Starts the servers of `plan` (name: scenarios), measures each scenario on those that take it, stops them. */
+async function runPhase(scale, kinds, plan, inputs) {
+  const names = Object.keys(plan).filter((name) => kinds[name]);
+  const scenarios = [...new Set(names.flatMap((name) => plan[name]))].sort();
+  const servers = {};
   const rows = [];
-  for (const [name, scenarios] of Object.entries(scenariosByServer)) {
-    const kind = kinds[name];
-    if (!kind) continue;
-    say(`${name} at --scale ${scale}: starting`);
-    const server = await startServer(kind);
-    try {
-      for (const scenario of scenarios) {
-        if ((scenario === 's4' || scenario === 's5') && !inputs.mutations) continue;
-        rows.push(await measure(server, scenario, inputs));
-      }
-    } finally {
-      await server.stop();
+  try {
+    for (const name of names) {
+      say(`${name} at --scale ${scale}: starting`);
+      servers[name] = await startServer(kinds[name]);
     }
+    for (const scenario of scenarios) {
+      const taking = names.filter((name) => plan[name].includes(scenario)).map((name) => servers[name]);
+      rows.push(...(await measureTogether(taking, scenario, inputs)));
+    }
+  } finally {
+    for (const server of Object.values(servers)) await server.stop();
   }
   return rows;
+}
+
+/**
+ * --profile: our server alone, once per read scenario, under node --cpu-prof;
+ * prints the top self-time functions of each (bench/profile-top.mjs).
+ */
+async function profileOurs(kinds, inputs) {
+  const dir = path.join(BENCH, 'profiles');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const scenario of ['s1', 's3']) {
+    const before = new Set(fs.readdirSync(dir));
+    await runPhase(1, { ours: kinds.ours }, { ours: [scenario] }, inputs);
+    const made = fs.readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'));
+    if (made.length !== 1) throw new Error(`expected one new profile in ${dir}, found ${made.length}`);
+    const file = path.join(dir, `${scenario}.cpuprofile`);
+    fs.renameSync(path.join(dir, made[0]), file);
+    spawnSync(process.execPath, [path.join(BENCH, 'profile-top.mjs'), file, '30'], { stdio: 'inherit' });
+  }
 }
 
 async function main() {
@@ -559,7 +661,7 @@ async function main() {
   const postgraphileMissing = WITH_POSTGRAPHILE ? installPostGraphile() : 'left out by --no-postgraphile';
   if (postgraphileMissing) say(`PostGraphile column left out: ${postgraphileMissing}`);
   const baseline = BASELINE ? await prepareBaseline(BASELINE) : null;
-  const kinds = serverKinds(baseline?.dir);
+  const kinds = serverKinds(baseline?.dir, VARIANT && path.resolve(VARIANT));
   if (postgraphileMissing) delete kinds.postgraphile;
   const pgVersion = await withClient(ADMIN_URL, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
   const pglNode = kinds.postgraphile ? spawnSync(postgraphileNode(), ['--version'], { encoding: 'utf8' }).stdout.trim() : null;
@@ -568,16 +670,15 @@ async function main() {
   const seed1 = await seedDatabase(1);
   await addPostGraphileIsCurrent();
   const inputs1 = await readInputs();
+  if (PROFILE) return profileOurs(kinds, inputs1);
   const reads = ['s1', 's2', 's3'];
-  const readPlan = { floor: ['s1', 's3'], postgraphile: ['s1', 's3'], ours: reads, baseline: reads };
+  const readPlan = { floor: ['s1', 's3'], postgraphile: ['s1', 's3'], ours: reads, baseline: reads, variant: reads };
   const scale1 = await runPhase(1, kinds, readPlan, inputs1);
 
   say('preparing the mutation scenarios');
   const mutations = await prepareMutations(6000, 400);
-  const writePlan = { ours: ['s4'], ...(baseline ? { baseline: ['s4'] } : {}) };
+  const writePlan = { ours: ['s4', 's5'], baseline: ['s4', 's5'], variant: ['s4', 's5'] };
   scale1.push(...(await runPhase(1, kinds, writePlan, { ...inputs1, mutations })));
-  const contentionPlan = { ours: ['s5'], ...(baseline ? { baseline: ['s5'] } : {}) };
-  scale1.push(...(await runPhase(1, kinds, contentionPlan, { ...inputs1, mutations })));
   const left = await statusCounts([...mutations.manyImages, ...mutations.contendedImages]);
   const mutationNote = `${mutations.manyImages.length} + ${mutations.contendedImages.length} UNKNOWN images prepared; ` +
     `after the run ${left[1] ?? 0} are ACTIVE and ${left[0] ?? 0} still UNKNOWN (a request past the end of the list ` +
@@ -588,19 +689,20 @@ async function main() {
   if (WITH_SCALE10) {
     seed10 = await seedDatabase(10);
     const inputs10 = await readInputs();
-    const scalePlan = { floor: ['s1', 's3'], postgraphile: ['s1', 's3'], ours: ['s1', 's3'], baseline: ['s1', 's3'] };
+    const scalePlan = { floor: ['s1', 's3'], postgraphile: ['s1', 's3'], ours: ['s1', 's3'], baseline: ['s1', 's3'], variant: ['s1', 's3'] };
     scale10 = await runPhase(10, kinds, scalePlan, inputs10);
   }
   baseline?.remove();
 
-  const order = ['floor', 'postgraphile', 'baseline', 'ours'];
+  const order = ['floor', 'postgraphile', 'baseline', 'ours', 'variant'];
   const sortRows = (rows) =>
     [...rows].sort((a, b) => a.scenario.localeCompare(b.scenario) || order.indexOf(a.server) - order.indexOf(b.server));
   const report = [
     '# Benchmark results',
     '',
     `Written by \`npm run bench\` on ${new Date().toISOString()} in ${elapsed()}` +
-      (baseline ? `; "baseline" is commit ${baseline.commit}, built and run beside the working tree ("ours")` : '') + '.',
+      (baseline ? `; "baseline" is ${baseline.commit}, built and run beside the working tree ("ours")` : '') +
+      (VARIANT ? `; "variant" is the build in ${path.resolve(VARIANT)}` : '') + '.',
     '',
     '## Machine',
     '',
@@ -609,7 +711,10 @@ async function main() {
     `## --scale 1 (${seed1.projects} projects, ${seed1.snapshots} snapshots, ${seed1.images} images)`,
     '',
     `${CONNECTIONS} connections from a separate process on loopback (autocannon), ${ROUNDS} rounds of ${DURATION} s after ` +
-      `a ${WARMUP} s warm-up; medians of the rounds. RSS: the server process's peak VmRSS during the rounds. ` +
+      `a ${WARMUP} s warm-up; medians of the rounds, the servers' rounds taken in turn. ` +
+      'Server CPU: user + system time of the server process over a round (/proc/<pid>/stat) per request, ' +
+      'less sensitive than req/s to other load on the machine; PostgreSQL CPU: the same for the backends ' +
+      'connected to the bench database. RSS: the server process\'s peak VmRSS during the rounds. ' +
       `SQL/req: statements the server sent through node-postgres over ${COUNTED} further requests, divided by ${COUNTED}. ` +
       `Every server has a pool of ${POOL_SIZE} connections.`,
     '',
@@ -630,6 +735,7 @@ async function main() {
           '',
         ]
       : []),
+    ...(baseline ? ['## Against the baseline', '', baselineTable(scale1), ''] : []),
     '## Targets (issue 5), for our server',
     '',
     targets(scale1, scale10),

@@ -2,14 +2,26 @@ import 'reflect-metadata';
 import './graphql-enums';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { PlanResolver } from './projects/plan.resolver';
 import { ProjectResolver } from './projects/project.resolver';
 import { SnapshotImageResolver } from './snapshots/snapshot-image.resolver';
 import { SnapshotConnectionResolver, SnapshotResolver } from './snapshots/snapshot.resolver';
 
+/**
+ * Fields that only read a property of their object (every @Field without a
+ * @FieldResolver) get graphql-js's default resolver instead of a type-graphql
+ * wrapper that runs per field and per row: the schema uses no middleware and
+ * no auth checker, so the wrapper adds nothing. A type may still opt out with
+ * `@ObjectType({ simpleResolvers: false })`.
+ */
+function useSimpleResolvers(): void {
+  for (const type of getMetadataStorage().objectTypes) type.simpleResolvers ??= true;
+}
+
 /** The GraphQL schema, built from the resolver and entity classes. */
 export function createSchema(): Promise<GraphQLSchema> {
+  useSimpleResolvers();
   return buildSchema({
     resolvers: [ProjectResolver, PlanResolver, SnapshotResolver, SnapshotConnectionResolver, SnapshotImageResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
