@@ -121,6 +121,16 @@ describe('malformed and abusive requests are refused before any resolver, and th
     expect(res.json.errors[0].message).toMatch(/^Syntax Error: Document contains more tha[nt] 5000 tokens. Parsing aborted.$/);
   });
 
+  it('a list literal nested 3,000 deep: 400 GRAPHQL_PARSE_FAILED (graphql-js\'s parser runs out of stack and says so)', async () => {
+    await refusedEarly(JSON.stringify({ query: `{ snapshot(id: ${'['.repeat(3000)}${']'.repeat(3000)}) { id } }` }), 400, 'GRAPHQL_PARSE_FAILED');
+  });
+
+  it('a variable nested 100,000 lists deep: 400, refused by variable coercion', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const body = `{"query":"mutation($x: [SnapshotImageInput!]) { createSnapshot(project: \\"p\\", images: $x) { id } }","variables":{"x":${deep}}}`;
+    await refusedEarly(body, 400, 'BAD_USER_INPUT');
+  });
+
   it('a query that could return more than 100,000 objects (first multiplied through the nesting): 400', async () => {
     const query = `query($n: Int) { snapshots(first: $n) { nodes { project { snapshots(first: $n) { nodes { images { id } } } } } } }`;
     // images 20; inner nodes 1 + 20; inner snapshots 1 + 100 * 21; project 1 + 2,101; outer nodes 1 + 2,102;
