@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger as TypeOrmLogger } from 'typeorm';
+import { createAuthenticator } from './auth/authenticate';
 import type { Config } from './config';
 import { type Database, openDatabase } from './database/database';
+import { type ChangeFeed, LocalChangeFeed } from './events/change-feed';
+import { PostgresChangeFeed } from './events/postgres-change-feed';
 import type { Logger } from './logger';
 import { createSchema } from './schema';
 import { Server } from './server';
@@ -24,12 +27,23 @@ export class App {
 
   static async create(config: Config, options: AppOptions): Promise<App> {
     const database = await openDatabase(config, options.queryLogger);
+    const feed: ChangeFeed = database.pglite
+      ? new LocalChangeFeed()
+      : new PostgresChangeFeed(database.url, options.logger);
     try {
-      const services = new Services(database.dataSource);
-      const server = new Server({ schema: await createSchema(), services, logger: options.logger });
+      await feed.start();
+      const services = new Services(database.dataSource, feed);
+      const server = new Server({
+        schema: await createSchema(),
+        services,
+        logger: options.logger,
+        config,
+        authenticate: createAuthenticator(config),
+      });
       await server.start();
       return new App(config, database, services, server);
     } catch (err) {
+      await feed.stop();
       await database.close();
       throw err;
     }
@@ -52,6 +66,7 @@ export class App {
 
   async close(): Promise<void> {
     await this.server.stop();
+    await this.services.feed.stop();
     await this.database.close();
   }
 }

@@ -3,10 +3,25 @@ import './graphql-enums';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, getMetadataStorage } from 'type-graphql';
+import { enforceMutationRoles } from './auth/permissions';
 import { PlanResolver } from './projects/plan.resolver';
 import { ProjectResolver } from './projects/project.resolver';
 import { SnapshotImageResolver } from './snapshots/snapshot-image.resolver';
 import { SnapshotConnectionResolver, SnapshotResolver } from './snapshots/snapshot.resolver';
+import { SnapshotChangedResolver } from './events/snapshot-changed.resolver';
+
+/**
+ * type-graphql asks for a PubSub whenever the schema has subscriptions, even
+ * when each brings its own `subscribe`, as ours do (they read the change feed).
+ */
+const NO_PUBSUB = {
+  publish: () => {
+    throw new Error('subscriptions read the change feed; nothing publishes through type-graphql');
+  },
+  subscribe: () => {
+    throw new Error('subscriptions read the change feed; nothing subscribes through type-graphql');
+  },
+};
 
 /**
  * Fields that only read a property of their object (every @Field without a
@@ -19,14 +34,15 @@ function useSimpleResolvers(): void {
   for (const type of getMetadataStorage().objectTypes) type.simpleResolvers ??= true;
 }
 
-/** The GraphQL schema, built from the resolver and entity classes. */
-export function createSchema(): Promise<GraphQLSchema> {
+/** The GraphQL schema, built from the resolver and entity classes; each mutation checks the caller's role. */
+export async function createSchema(): Promise<GraphQLSchema> {
   useSimpleResolvers();
-  return buildSchema({
-    resolvers: [ProjectResolver, PlanResolver, SnapshotResolver, SnapshotConnectionResolver, SnapshotImageResolver],
+  return enforceMutationRoles(await buildSchema({
+    resolvers: [ProjectResolver, PlanResolver, SnapshotResolver, SnapshotConnectionResolver, SnapshotImageResolver, SnapshotChangedResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
-  });
+    pubSub: NO_PUBSUB,
+  }));
 }
 
 /** The schema as committed in schema.graphql. */

@@ -1,10 +1,23 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { Authenticate } from './auth/authenticate';
+import { type Caller, callerLabel } from './auth/caller';
+import { mutationGuardPlugin } from './auth/mutation-guard';
+import type { Config } from './config';
 import { type Context, createContext } from './context';
-import { ErrorCode, isClientError } from './errors';
+import { pgPool } from './database/pool';
+import { AppError, ErrorCode } from './errors';
+import { errorFormatter } from './format-error';
+import { Readiness, sendHealth, sendReadiness } from './http/health';
+import { Metrics } from './http/metrics';
+import { PLAYGROUND_ASSETS, sendPlayground, sendPlaygroundAsset, wantsPlayground } from './http/playground';
 import { BodyTooLargeError, readBody } from './http/read-body';
-import { sendJson, sendRequestError } from './http/send';
+import { errorCodesOfBody, RequestTrace, requestTracePlugin } from './http/request-trace';
+import { queryLimits } from './limits/query-limits';
+import { sendRequestError } from './http/send';
+import { type WebSocketEndpoint, attachWebSocket } from './http/websocket';
 import type { Logger } from './logger';
 import type { Services } from './services';
 
@@ -15,20 +28,9 @@ export interface ServerOptions {
   schema: GraphQLSchema;
   services: Services;
   logger: Logger;
-}
-
-/** Keeps what the client may see; logs and masks everything else. */
-function formatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    if (isClientError(formatted.extensions?.code)) return formatted;
-    logger.error({ err: error, path: formatted.path }, 'unexpected error');
-    return {
-      message: 'Internal server error',
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-    };
-  };
+  config: Config;
+  /** Turns an Authorization header (or a WebSocket init payload's) into the caller. */
+  authenticate: Authenticate;
 }
 
 function headerMap(req: IncomingMessage): HeaderMap {
@@ -43,33 +45,99 @@ function headerMap(req: IncomingMessage): HeaderMap {
 export class Server {
   readonly http: http.Server;
   readonly apollo: ApolloServer<Context>;
+  readonly metrics: Metrics;
+  private readonly readiness: Readiness;
+  private stopping = false;
+  private inFlight = 0;
+  private readonly webSocket: WebSocketEndpoint;
 
   constructor(private readonly options: ServerOptions) {
+    const limits = queryLimits(options.config.production);
     this.apollo = new ApolloServer<Context>({
       schema: options.schema,
-      formatError: formatError(options.logger),
+      formatError: errorFormatter(options.logger),
       includeStacktraceInErrorResponses: false,
       introspection: true,
+      // Apollo's defaults, stated because the limits rely on them: no batched arrays, CSRF prevention on.
+      allowBatchedHttpRequests: false,
+      csrfPrevention: true,
+      // index.ts drains and exits 0 on SIGTERM; Apollo's own handler would stop early and re-raise the signal.
+      stopOnTerminationSignals: false,
+      // Apollo's landing page loads from the internet; the playground (http/playground.ts) does not.
+      plugins: [ApolloServerPluginLandingPageDisabled(), requestTracePlugin(), mutationGuardPlugin(), ...limits.plugins],
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
     });
+    this.readiness = new Readiness(options.services.dataSource);
+    this.metrics = new Metrics(() => pgPool(options.services.dataSource));
     this.http = http.createServer((req, res) => {
-      this.handle(req, res).catch((err) => {
-        options.logger.error({ err }, 'request failed');
+      const trace = new RequestTrace(req.headers);
+      res.setHeader('x-request-id', trace.id);
+      this.inFlight++;
+      res.once('close', () => this.finished(req, res, trace));
+      this.handle(req, res, trace).catch((err) => {
+        options.logger.error({ err, reqId: trace.id }, 'request failed');
+        trace.errorCodes = [ErrorCode.INTERNAL_SERVER_ERROR];
         if (!res.headersSent) sendRequestError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
         else res.destroy();
       });
     });
+    this.webSocket = attachWebSocket(this.http, options);
   }
 
   async start(): Promise<void> {
     await this.apollo.start();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** One log line and the metrics of each request, once its response is sent (or abandoned). */
+  private finished(req: IncomingMessage, res: ServerResponse, trace: RequestTrace): void {
+    this.inFlight--;
+    if (this.stopping && this.inFlight === 0) this.http.closeIdleConnections();
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (trace.graphql) this.metrics.observe(trace, res.statusCode);
+    const line = {
+      reqId: trace.id,
+      method: req.method,
+      path,
+      status: res.statusCode,
+      operation: trace.operation ?? undefined,
+      caller: trace.caller ?? undefined,
+      durationMs: Math.round(trace.elapsedSeconds() * 10_000) / 10,
+      errors: trace.errorCodes.length ? trace.errorCodes : undefined,
+      aborted: res.writableFinished ? undefined : true,
+    };
+    if (trace.graphql) this.options.logger.info(line, 'request');
+    else this.options.logger.debug(line, 'request');
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, trace: RequestTrace): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    const refuse = (status: number, code: string, message: string) => {
+      trace.errorCodes = [code];
+      sendRequestError(res, status, code, message);
+    };
+    if (this.stopping) {
+      res.setHeader('connection', 'close');
+      return refuse(503, ErrorCode.SERVICE_UNAVAILABLE, 'The server is stopping; try another instance');
+    }
+    if (url.pathname === '/healthz') return sendHealth(res);
+    if (url.pathname === '/readyz') return sendReadiness(res, this.readiness, this.stopping);
+    if (url.pathname === '/metrics' && req.method === 'GET') return this.metrics.send(res);
+    if (url.pathname.startsWith(PLAYGROUND_ASSETS) && req.method === 'GET' && sendPlaygroundAsset(res, url.pathname)) return;
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       return sendRequestError(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}; GraphQL is at /graphql`);
     }
+    if (wantsPlayground(req, url)) return sendPlayground(res);
+    trace.graphql = true;
+    let caller: Caller;
+    try {
+      caller = this.options.authenticate(req.headers.authorization);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      res.setHeader('www-authenticate', 'Bearer realm="snapshot-registry"');
+      return refuse(401, ErrorCode.UNAUTHENTICATED, err.message);
+    }
+    trace.caller = callerLabel(caller);
     let body: unknown = undefined;
     if (req.method === 'POST') {
       let text: string;
@@ -77,7 +145,7 @@ export class Server {
         text = await readBody(req, MAX_BODY_BYTES);
       } catch (err) {
         if (err instanceof BodyTooLargeError) {
-          return sendRequestError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+          return refuse(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
         }
         throw err;
       }
@@ -85,7 +153,7 @@ export class Server {
         try {
           body = JSON.parse(text);
         } catch {
-          return sendRequestError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+          return refuse(400, 'BAD_REQUEST', 'The request body is not valid JSON');
         }
       } else {
         body = text;
@@ -93,11 +161,13 @@ export class Server {
     }
     const response = await this.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMap(req), search: url.search, body },
-      context: async () => createContext(this.options.services),
+      context: async () => ({ ...createContext(this.options.services, undefined, caller), trace }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
+    if (this.stopping) res.setHeader('connection', 'close');
     if (response.body.kind === 'complete') {
+      if (res.statusCode >= 400 && trace.errorCodes.length === 0) trace.errorCodes = errorCodesOfBody(response.body.string);
       res.end(response.body.string);
       return;
     }
@@ -105,9 +175,22 @@ export class Server {
     res.end();
   }
 
+  /**
+   * Stops taking requests, lets those in flight finish for up to
+   * `config.shutdownGraceMs`, then cuts what is left.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.webSocket.close();
     await new Promise<void>((resolve) => {
-      this.http.close(() => resolve());
+      const cut = setTimeout(() => {
+        this.options.logger.warn({ inFlight: this.inFlight }, 'requests still running at the end of the shutdown grace period; cutting them');
+        this.http.closeAllConnections();
+      }, this.options.config.shutdownGraceMs);
+      this.http.close(() => {
+        clearTimeout(cut);
+        resolve();
+      });
       this.http.closeIdleConnections();
     });
     await this.apollo.stop();

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Tables } from './database/tables';
+import type { ChangeFeed } from './events/change-feed';
 import { ProjectQueries } from './projects/project.queries';
 import { ProjectService } from './projects/project.service';
 import { SnapshotQueries } from './snapshots/snapshot.queries';
@@ -12,11 +13,14 @@ export class Services {
   readonly projects: ProjectService;
   readonly snapshots: SnapshotService;
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    readonly feed: ChangeFeed,
+  ) {
     const tables = new Tables(dataSource);
     this.projectQueries = new ProjectQueries(tables);
     this.snapshotQueries = new SnapshotQueries(tables);
     this.projects = new ProjectService(dataSource, tables, this.projectQueries);
-    this.snapshots = new SnapshotService(dataSource, tables, this.projectQueries, this.snapshotQueries);
+    this.snapshots = new SnapshotService(dataSource, tables, this.projectQueries, this.snapshotQueries, feed);
   }
 }

@@ -6,8 +6,14 @@ import { migrate } from './migrate';
 
 export interface Database {
   dataSource: DataSource;
+  url: string;
   /** True when the data lives in the embedded PostgreSQL under DATA_DIR. */
   embedded: boolean;
+  /**
+   * True for PGlite (embedded here, or reached through its socket): one
+   * backend that only this process can use, so changes are told in-process.
+   */
+  pglite: boolean;
   close(): Promise<void>;
 }
 
@@ -22,17 +28,21 @@ export async function openDatabase(
   const embedded = config.databaseUrl
     ? null
     : await startEmbeddedPostgres(config.dataDir, config.poolSize + 10);
+  const url = config.databaseUrl ?? embedded!.url;
   const dataSource = new DataSource(
     dataSourceOptions({
-      url: config.databaseUrl ?? embedded!.url,
+      url,
       poolSize: config.poolSize,
       statementTimeoutMs: config.statementTimeoutMs,
       logger,
     }),
   );
+  let pglite: boolean;
   try {
     await dataSource.initialize();
-    await migrate(dataSource);
+    await migrate(dataSource, url);
+    const [{ version }] = await dataSource.query('SELECT version()');
+    pglite = /PGlite/.test(version);
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();
@@ -40,7 +50,9 @@ export async function openDatabase(
   }
   return {
     dataSource,
+    url,
     embedded: embedded !== null,
+    pglite,
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();

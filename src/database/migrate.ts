@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { DataSource, Migration } from 'typeorm';
 
 /** Any fixed number: every instance of the server takes the same lock. */
@@ -5,16 +6,17 @@ const MIGRATION_LOCK = 0x5e4a_7001;
 
 /**
  * Applies pending migrations, holding a PostgreSQL advisory lock so that
- * instances starting together on a fresh database apply them once.
+ * instances starting together on a fresh database apply them once. The lock
+ * lives on a connection of its own, outside the data source's pool (which may
+ * have a single connection), and is released when that connection closes.
  */
-export async function migrate(dataSource: DataSource): Promise<Migration[]> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+export async function migrate(dataSource: DataSource, url: string): Promise<Migration[]> {
+  const lock = new Client({ connectionString: url, application_name: 'snapshot-registry-migrate' });
+  await lock.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     return await dataSource.runMigrations({ transaction: 'each' });
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await runner.release();
+    await lock.end().catch(() => undefined);
   }
 }

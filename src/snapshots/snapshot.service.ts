@@ -1,4 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ChangeFeed } from '../events/change-feed';
+import type { SnapshotChange } from '../events/snapshot-change';
 import { badInput, conflict, invalidTransition, notFound } from '../errors';
 import { uniqueViolation } from '../database/pg-errors';
 import type { Tables } from '../database/tables';
@@ -41,11 +43,33 @@ export class SnapshotService {
     private readonly t: Tables,
     private readonly projects: ProjectQueries,
     private readonly snapshots: SnapshotQueries,
+    private readonly feed: ChangeFeed,
   ) {}
+
+  /**
+   * Runs `work` in a transaction; the snapshots it reports through `changed`
+   * are told to subscribers once, if and when the transaction commits.
+   */
+  private async change<T>(work: (em: EntityManager, changed: (s: SnapshotChange) => void) => Promise<T>): Promise<T> {
+    const changes: SnapshotChange[] = [];
+    const result = await this.dataSource.transaction(async (em) => {
+      const value = await work(em, (c) => {
+        if (!changes.some((known) => known.snapshotId === c.snapshotId)) changes.push(c);
+      });
+      await this.feed.publish(em, changes);
+      return value;
+    });
+    this.feed.committed(changes);
+    return result;
+  }
+
+  private static changeOf(snapshot: Snapshot): SnapshotChange {
+    return { snapshotId: snapshot.id, projectId: snapshot.projectId };
+  }
 
   async create(input: NewSnapshot): Promise<Snapshot> {
     try {
-      return await this.dataSource.transaction((em) => this.insertSnapshot(em, input));
+      return await this.change((em, changed) => this.insertSnapshot(em, input, changed));
     } catch (err) {
       const constraint = uniqueViolation(err);
       if (constraint === 'snapshot_image_job_id_key') throw conflict('A job id is already used by another image');
@@ -53,7 +77,11 @@ export class SnapshotService {
     }
   }
 
-  private async insertSnapshot(em: EntityManager, input: NewSnapshot): Promise<Snapshot> {
+  private async insertSnapshot(
+    em: EntityManager,
+    input: NewSnapshot,
+    changed: (s: SnapshotChange) => void,
+  ): Promise<Snapshot> {
     const project = matchProject(await this.projects.projectsByRef(em, [input.projectRef]), input.projectRef);
     if (!project) throw notFound('project', input.projectRef);
     if (input.buildId) {
@@ -81,6 +109,7 @@ export class SnapshotService {
        FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS t (plan_id, job_id, n)`,
       [snapshot.id, STATUS_CODE[SnapshotStatus.UNKNOWN], plans.map((p) => p.id), plans.map((p) => jobOf.get(p.id) ?? null)],
     );
+    changed(SnapshotService.changeOf(snapshot));
     return snapshot;
   }
 
@@ -132,7 +161,7 @@ export class SnapshotService {
   }
 
   async changeImageStatus(imageId: string, status: SnapshotStatus): Promise<{ image: SnapshotImage; snapshot: Snapshot }> {
-    return this.dataSource.transaction(async (em) => {
+    return this.change(async (em, changed) => {
       const locked = await this.lockSnapshot(em, 's.id = (SELECT snapshot_id FROM snapshot_image WHERE id = $1)', imageId);
       const image = locked?.images.find((i) => i.id === imageId);
       if (!locked || !image) throw notFound('snapshot image', imageId);
@@ -148,40 +177,47 @@ export class SnapshotService {
         [image.id, STATUS_CODE[status], snapshot.id, STATUS_CODE[next]],
       );
       snapshot.status = next;
+      changed(SnapshotService.changeOf(snapshot));
       return { image, snapshot };
     });
   }
 
   async changeSnapshotStatus(snapshotId: string, status: SnapshotStatus): Promise<Snapshot> {
-    return this.dataSource.transaction(async (em) => {
+    return this.change(async (em, changed) => {
       const locked = await this.lockSnapshot(em, 's.id = $1', snapshotId);
       if (!locked) throw notFound('snapshot', snapshotId);
       const { snapshot, images } = locked;
       const refusal = snapshotChangeRefusal(snapshot.status, status, images.map((i) => i.status));
       if (refusal) throw invalidTransition(refusal);
-      return this.setStatus(em, snapshot, status);
+      return this.setStatus(em, snapshot, status, changed);
     });
   }
 
   /** The build that produces a snapshot finished; null when no snapshot has that build. */
   async buildFinished(buildId: string, passed: boolean): Promise<Snapshot | null> {
-    return this.dataSource.transaction(async (em) => {
+    return this.change(async (em, changed) => {
       const snapshot = await this.snapshotOfBuild(em, buildId, 'FOR UPDATE');
       if (!snapshot) return null;
-      return this.setStatus(em, snapshot, statusAfterBuild(snapshot.status, passed));
+      return this.setStatus(em, snapshot, statusAfterBuild(snapshot.status, passed), changed);
     });
   }
 
-  private async setStatus(em: EntityManager, snapshot: Snapshot, status: SnapshotStatus): Promise<Snapshot> {
+  private async setStatus(
+    em: EntityManager,
+    snapshot: Snapshot,
+    status: SnapshotStatus,
+    changed: (s: SnapshotChange) => void,
+  ): Promise<Snapshot> {
     if (snapshot.status === status) return snapshot;
     await em.query('UPDATE snapshot SET status = $2 WHERE id = $1', [snapshot.id, STATUS_CODE[status]]);
     snapshot.status = status;
+    changed(SnapshotService.changeOf(snapshot));
     return snapshot;
   }
 
   /** Makes an ACTIVE snapshot of the project its current one, or clears it (null). */
   async setCurrent(projectRef: string, snapshotId: string | null): Promise<Project> {
-    return this.dataSource.transaction(async (em) => {
+    return this.change(async (em, changed) => {
       const project = matchProject(await this.projects.projectsByRef(em, [projectRef], 'FOR UPDATE'), projectRef);
       if (!project) throw notFound('project', projectRef);
       if (snapshotId !== null) {
@@ -197,6 +233,9 @@ export class SnapshotService {
       }
       if (project.currentSnapshotId !== snapshotId) {
         await em.query('UPDATE project SET current_snapshot_id = $2 WHERE id = $1', [project.id, snapshotId]);
+        for (const id of [project.currentSnapshotId, snapshotId]) {
+          if (id !== null) changed({ snapshotId: id, projectId: project.id });
+        }
         project.currentSnapshotId = snapshotId;
       }
       return project;

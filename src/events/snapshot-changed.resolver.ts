@@ -1,0 +1,46 @@
+import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
+import type { Context } from '../context';
+import { freshLoaders } from '../context';
+import { Snapshot } from '../snapshots/snapshot.entity';
+import { requireProject } from '../snapshots/snapshot.resolver';
+import { ChangeQueue } from './change-queue';
+
+/**
+ * The snapshots a subscription delivers: each change read from the database
+ * when its turn comes, with new loaders, so that every event shows the state
+ * after the change and nothing cached from the one before.
+ */
+async function changedSnapshots(ctx: Context, projectRef: string | null | undefined): Promise<AsyncIterableIterator<Snapshot>> {
+  const projectId = projectRef == null ? null : (await requireProject(ctx, projectRef)).id;
+  const changes = new ChangeQueue(ctx.services.feed, (c) => projectId === null || c.projectId === projectId);
+  const next = async (): Promise<IteratorResult<Snapshot>> => {
+    for (;;) {
+      const step = await changes.next();
+      if (step.done) return step;
+      ctx.loaders = freshLoaders(ctx.services);
+      const snapshot = await ctx.loaders.snapshotById.load(step.value.snapshotId);
+      if (snapshot) return { value: snapshot, done: false };
+    }
+  };
+  const iterator: AsyncIterableIterator<Snapshot> = {
+    next,
+    return: async () => (await changes.return(), { value: undefined, done: true }),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+@Resolver(() => Snapshot)
+export class SnapshotChangedResolver {
+  @Subscription(() => Snapshot, {
+    description: `A snapshot of the project (id or slug), or of any project when none is given,
+changed: its status, an image's status, or whether it is current; also sent when a snapshot is created.`,
+    subscribe: ({ args, context }) => changedSnapshots(context as Context, args.project as string | null | undefined),
+  })
+  snapshotChanged(
+    @Root() snapshot: Snapshot,
+    @Arg('project', () => ID, { nullable: true }) _project?: string | null,
+  ): Snapshot {
+    return snapshot;
+  }
+}

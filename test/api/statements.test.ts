@@ -1,0 +1,82 @@
+import { databaseKind } from '../helpers/database';
+import { createPlan, createProject, createSnapshot, ok, setImageStatus } from '../helpers/factories';
+import { useServers } from '../helpers/test-server';
+
+const suite = useServers(1);
+
+const DASHBOARD = `query($first: Int!) {
+  snapshots(first: $first, state: ALL) {
+    totalCount
+    nodes {
+      project { slug currentSnapshot { id } }
+      isCurrent
+      images { status plan { label snapshotPlan { label } } }
+    }
+  }
+}`;
+
+/** The statements one operation ran on the server. */
+async function statementsOf(query: string, variables: Record<string, unknown>): Promise<string[]> {
+  suite.server.queries.clear();
+  await ok(suite.server, query, variables);
+  return suite.server.queries.statements;
+}
+
+describe('SQL statements per operation', () => {
+  beforeAll(async () => {
+    // Three projects, each with a plan that borrows another's images, 40 snapshots in all.
+    const { server } = suite;
+    for (let n = 0; n < 3; n++) {
+      const p = await createProject(server);
+      const own = await createPlan(server, p.id);
+      await createPlan(server, p.id);
+      const borrower = await createPlan(server, p.id, { snapshotPlan: own.id });
+      for (let s = 0; s < 13 + n; s++) {
+        const snapshot = await createSnapshot(server, p.id);
+        if (s === 0) {
+          for (const image of snapshot.images) await setImageStatus(server, image.id, 'ACTIVE');
+          await ok(server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: p.id, s: snapshot.id });
+        }
+      }
+      // An image for the borrowing plan too, so that snapshotPlan is resolved on the page.
+      await ok(server, 'mutation($id: ID!) { setSnapshotPlan(plan: $id, snapshotPlan: null) { id } }', { id: borrower.id });
+      await createSnapshot(server, p.id);
+      await ok(server, 'mutation($id: ID!, $to: ID) { setSnapshotPlan(plan: $id, snapshotPlan: $to) { id } }', { id: borrower.id, to: own.id });
+    }
+  });
+
+  it('a dashboard page runs the same few statements for 1, 10 and 100 snapshots', async () => {
+    const counts: Record<number, number> = {};
+    for (const first of [1, 10, 100]) {
+      const statements = await statementsOf(DASHBOARD, { first });
+      counts[first] = statements.length;
+    }
+    console.log(`dashboard page statements by page size (${databaseKind()}): ${JSON.stringify(counts)}`);
+    // page, count, projects, current snapshots, images, plans; the snapshot plans are
+    // plans already loaded for images on the same page, so DataLoader's cache has them.
+    expect(counts).toEqual({ 1: 6, 10: 6, 100: 6 });
+  });
+
+  it('the page really holds 100 snapshots with their images', async () => {
+    const data = await ok(suite.server, DASHBOARD, { first: 100 });
+    expect(data.snapshots.totalCount).toBe(45);
+    expect(data.snapshots.nodes).toHaveLength(45);
+    const borrowed = data.snapshots.nodes.flatMap((n: any) => n.images).filter((i: any) => i.plan.snapshotPlan);
+    expect(borrowed).toHaveLength(3);
+  });
+
+  it('changeImageStatus uses at most six statements, BEGIN and COMMIT included', async () => {
+    const p = await createProject(suite.server);
+    await createPlan(suite.server, p.id);
+    await createPlan(suite.server, p.id);
+    const snapshot = await createSnapshot(suite.server, p.id);
+    const statements = await statementsOf(
+      'mutation($i: ID!) { changeImageStatus(image: $i, status: ACTIVE) { id status } }',
+      { i: snapshot.images[0]!.id },
+    );
+    console.log(`changeImageStatus statements (${databaseKind()}): ${statements.length}: ${statements.map((s) => s.split(/\s+/).slice(0, 2).join(' ')).join(' | ')}`);
+    expect(statements[0]).toMatch(/^START TRANSACTION|^BEGIN/);
+    expect(statements.at(-1)).toBe('COMMIT');
+    expect(statements.length).toBeLessThanOrEqual(6);
+  });
+});
