@@ -32,9 +32,9 @@ interface Connection {
  * a TCP port. PGlite is a single backend shared by every connection, so each
  * client request (Parse/Bind/Execute... up to Sync, or a simple Query) runs
  * whole, and a client that opens a transaction keeps the database until it
- * ends; other clients wait. (pglite-socket 0.2 queues single messages, so two
- * clients' extended-protocol messages can interleave outside a transaction:
- * one client's Bind replaces the other's unnamed portal.)
+ * ends; other clients wait. Queuing single messages instead would let two
+ * clients' extended-protocol messages interleave: one client's Bind would
+ * replace the other's unnamed portal.
  */
 export class PgliteServer {
   private readonly server: net.Server;
