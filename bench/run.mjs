@@ -437,12 +437,11 @@ async function measureTogether(servers, scenario, inputs) {
     for (const st of states) {
       const sampler = setInterval(() => (st.peakRss = Math.max(st.peakRss, rssMb(st.server.pid))), 250);
       try {
-        // Backends that the pool opens during the round are missed: the warm-up has opened them all.
         const pgBefore = cpuSnapshot(await benchBackends());
         const cpuBefore = cpuMs(st.server.pid);
         const result = await load(st.server, st.work, { duration: DURATION, connections: CONNECTIONS, offset: st.offset });
         result.cpuPerRequest = (cpuMs(st.server.pid) - cpuBefore) / result.requests;
-        result.pgCpuPerRequest = cpuSince(pgBefore) / result.requests;
+        result.pgCpuPerRequest = (await cpuSince(pgBefore)) / result.requests;
         st.offset = result.next;
         st.rounds.push(result);
       } finally {
@@ -605,13 +604,19 @@ async function benchBackends() {
   );
 }
 
-/** CPU ms that the backends used since `before` (a map pid -> ms); a backend gone since is left out. */
+/**
+ * CPU ms that the bench database's backends used since `before` (a map pid -> ms):
+ * the growth of those still there, and all of those opened since (a pool
+ * reconnects after its idle timeout while other servers take their turn). A
+ * backend that came and went within the round is missed.
+ */
 const cpuSnapshot = (pids) => new Map(pids.map((pid) => [pid, cpuMs(pid)]));
-function cpuSince(before) {
+async function cpuSince(before) {
   let sum = 0;
-  for (const [pid, ms] of before) {
+  for (const pid of await benchBackends()) {
     const now = cpuMs(pid);
-    if (Number.isFinite(now) && Number.isFinite(ms)) sum += now - ms;
+    const then = before.has(pid) ? before.get(pid) : 0;
+    if (Number.isFinite(now) && Number.isFinite(then)) sum += now - then;
   }
   return sum;
 }
