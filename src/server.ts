@@ -69,7 +69,10 @@ export class Server {
       parseOptions: limits.parseOptions,
     });
     this.readiness = new Readiness(options.services.dataSource);
-    this.metrics = new Metrics(() => pgPool(options.services.dataSource));
+    this.metrics = new Metrics(
+      () => pgPool(options.services.dataSource),
+      () => options.services.feed.subscriberCount(),
+    );
     this.http = http.createServer((req, res) => {
       const trace = new RequestTrace(req.headers);
       res.setHeader('x-request-id', trace.id);

@@ -20,7 +20,7 @@ export class Metrics {
   private readonly requests: Counter<'operation' | 'outcome'>;
   private readonly durations: Histogram<'operation' | 'outcome'>;
 
-  constructor(pool: () => PoolCounts | null) {
+  constructor(pool: () => PoolCounts | null, subscriptions: () => number) {
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
       name: 'graphql_requests_total',
@@ -46,6 +46,14 @@ export class Metrics {
         this.set({ state: 'total' }, counts.totalCount);
         this.set({ state: 'idle' }, counts.idleCount);
         this.set({ state: 'waiting' }, counts.waitingCount);
+      },
+    });
+    new Gauge({
+      name: 'graphql_subscriptions',
+      help: 'snapshotChanged subscriptions this instance is serving.',
+      registers: [this.registry],
+      collect() {
+        this.set(subscriptions());
       },
     });
   }

@@ -125,6 +125,8 @@ describe('snapshotChanged', () => {
     const before = feed.subscriberCount();
     const subscriber = await listen();
     expect(feed.subscriberCount()).toBe(before + 1);
+    const metrics = await (await fetch(suite.server.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toMatch(new RegExp(`^graphql_subscriptions ${before + 1}$`, 'm'));
     await subscriber.close();
     const deadline = Date.now() + 5_000;
     while (feed.subscriberCount() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
