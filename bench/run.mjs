@@ -58,6 +58,7 @@ for (const u of [ADMIN_URL]) {
   }
 }
 
+const LOAD_AT_START = os.loadavg()[0];
 const LOGS = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-registry-bench-'));
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
@@ -488,7 +489,18 @@ function machine(pgVersion, postgraphileNodeVersion) {
       (postgraphileNodeVersion ? `; ${postgraphileNodeVersion} for PostGraphile` : ''),
     `- PostgreSQL: ${pgVersion}`,
     `- OS: ${os.type()} ${os.release()}`,
+    `- code: ${gitDescription()}`,
+    `- load average (1 min) at the start and the end of the run: ${LOAD_AT_START.toFixed(1)}, ${os.loadavg()[0].toFixed(1)}` +
+      ' (anything else running on the machine shows here)',
   ].join('\n');
+}
+
+/** The commit that "ours" was built from, and whether the working tree differed from it. */
+function gitDescription() {
+  const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const commit = git('rev-parse', '--short', 'HEAD').stdout.trim() || 'unknown';
+  const dirty = git('status', '--porcelain', '--untracked-files=no').stdout.trim() !== '';
+  return `commit ${commit}${dirty ? ' with uncommitted changes in the working tree' : ''}`;
 }
 
 const fmt = (n, digits = 0) => (n === undefined || n === null || Number.isNaN(n) ? '-' : n.toFixed(digits));
