@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Authenticate } from './auth/authenticate';
 import { type Caller, callerLabel } from './auth/caller';
@@ -64,7 +64,14 @@ export class Server {
       // index.ts drains and exits 0 on SIGTERM; Apollo's own handler would stop early and re-raise the signal.
       stopOnTerminationSignals: false,
       // Apollo's landing page loads from the internet; the playground (http/playground.ts) does not.
-      plugins: [ApolloServerPluginLandingPageDisabled(), requestTracePlugin(), mutationGuardPlugin(), ...limits.plugins],
+      // No HTTP caching of GraphQL answers here: without cache control, Apollo does not wrap every field's resolver.
+      plugins: [
+        ApolloServerPluginLandingPageDisabled(),
+        ApolloServerPluginCacheControlDisabled(),
+        requestTracePlugin(),
+        mutationGuardPlugin(),
+        ...limits.plugins,
+      ],
       validationRules: limits.validationRules,
       parseOptions: limits.parseOptions,
     });
