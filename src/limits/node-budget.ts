@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getNamedType, getNullableType, isLeafType, isListType } from 'graphql';
+import { type DocumentNode, GraphQLError, getNamedType, getNullableType, isLeafType, isListType } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 
 /**
@@ -23,19 +23,29 @@ export function nodeEstimator(listSize: number, introspectionListSize = 10): Com
   };
 }
 
+/** Estimates kept per parsed document (Apollo reuses the document of a repeated query), by variables. */
+const MAX_ESTIMATES_PER_DOCUMENT = 64;
+
 /** Refuses, before execution, an operation whose worst case is more than `maxNodes` objects. */
 export function nodeBudgetPlugin(maxNodes: number, listSize: number): ApolloServerPlugin {
   const estimators = [nodeEstimator(listSize)];
+  const estimates = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operationName }) {
-          let nodes: number;
+          let known = estimates.get(document);
+          let key: string;
+          let nodes: number | undefined;
           try {
-            nodes = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators });
+            key = `${operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
+            nodes = known?.get(key);
+            nodes ??= getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators });
           } catch {
             return; // Bad variables: execution refuses the request with its own error.
           }
+          if (!known) estimates.set(document, (known = new Map()));
+          if (known.size < MAX_ESTIMATES_PER_DOCUMENT) known.set(key, nodes);
           if (nodes > maxNodes) {
             throw new GraphQLError(
               `This query could return up to ${nodes} objects; the limit is ${maxNodes}. ` +

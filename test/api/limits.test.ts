@@ -142,6 +142,9 @@ describe('malformed and abusive requests are refused before any resolver, and th
     });
     // The same shape with first: 20 is 1 + 20 * (1 + 1 + (1 + 20 * 21)) = 8,461 objects: served.
     expect((await post(suite.server, JSON.stringify({ query, variables: { n: 20 } }))).json.errors).toBeUndefined();
+    // Estimates are kept per document and variables: asked again, each answer is the same.
+    await refusedEarly(JSON.stringify({ query, variables: { n: 100 } }), 400, 'GRAPHQL_VALIDATION_FAILED');
+    expect((await post(suite.server, JSON.stringify({ query, variables: { n: 20 } }))).json.errors).toBeUndefined();
   });
 
   it('the dashboard\'s biggest page (100 snapshots of every project, with images and plans) fits the budget', async () => {
