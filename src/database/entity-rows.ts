@@ -21,16 +21,19 @@ export class EntityRows<T extends ObjectLiteral> {
     });
   }
 
-  /** `"a"."project_id" AS "projectId", ...` for a table aliased as `alias`. */
-  select(alias: string = this.table): string {
-    return this.columns.map((c) => `"${alias}"."${c.column}" AS "${c.property}"`).join(', ');
+  /**
+   * `"a"."project_id" AS "projectId", ...` for a table aliased as `alias`; with
+   * a `prefix`, `AS "<prefix>projectId"`, so that one row can hold two entities.
+   */
+  select(alias: string = this.table, prefix = ''): string {
+    return this.columns.map((c) => `"${alias}"."${c.column}" AS "${prefix}${c.property}"`).join(', ');
   }
 
-  hydrate(row: Record<string, unknown>): T {
+  hydrate(row: Record<string, unknown>, prefix = ''): T {
     const entity = new this.target();
     const target = entity as Record<string, unknown>;
     for (const c of this.columns) {
-      const value = row[c.property];
+      const value = row[prefix + c.property];
       target[c.property] = c.from ? c.from(value) : value;
     }
     return entity;

@@ -28,8 +28,11 @@ export class SnapshotResolver {
 
   @Query(() => Snapshot, { nullable: true, description: 'The current snapshot of a project given by id or slug; null when none is set.' })
   async currentSnapshot(@Ctx() ctx: Context, @Arg('project', () => ID) project: string): Promise<Snapshot | null> {
-    const { currentSnapshotId } = await requireProject(ctx, project);
-    return currentSnapshotId ? ctx.loaders.snapshotById.load(currentSnapshotId) : null;
+    const found = await ctx.services.snapshotQueries.currentOfProject(ctx.services.dataSource, projectRef(project));
+    if (!found) throw notFound('project', project);
+    ctx.loaders.projectById.prime(found.project.id, found.project);
+    if (found.snapshot) ctx.loaders.snapshotById.prime(found.snapshot.id, found.snapshot);
+    return found.snapshot;
   }
 
   @Query(() => SnapshotConnection, { description: 'Snapshots, newest first, of one project (id or slug) or of all.' })

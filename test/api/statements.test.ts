@@ -65,6 +65,18 @@ describe('SQL statements per operation', () => {
     expect(borrowed).toHaveLength(3);
   });
 
+  it('currentSnapshot(project) is one statement, by slug or by id, set or not', async () => {
+    const p = await createProject(suite.server);
+    await createPlan(suite.server, p.id);
+    const snapshot = await createSnapshot(suite.server, p.id);
+    const query = 'query($p: ID!) { currentSnapshot(project: $p) { id status } }';
+    expect(await statementsOf(query, { p: p.slug })).toHaveLength(1);
+    await setImageStatus(suite.server, snapshot.images[0]!.id, 'ACTIVE');
+    await ok(suite.server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: p.id, s: snapshot.id });
+    expect(await statementsOf(query, { p: p.id })).toHaveLength(1);
+    expect((await ok(suite.server, query, { p: p.slug })).currentSnapshot).toEqual({ id: snapshot.id, status: 'ACTIVE' });
+  });
+
   it('changeImageStatus uses at most six statements, BEGIN and COMMIT included', async () => {
     const p = await createProject(suite.server);
     await createPlan(suite.server, p.id);
