@@ -753,7 +753,7 @@ async function main() {
         ]
       : []),
     ...(baseline ? ['## Against the baseline', '', baselineTable(scale1), ''] : []),
-    '## Targets (issue 5), for our server',
+    '## Targets, for our server',
     '',
     targets(scale1, scale10),
     '',

@@ -8,7 +8,7 @@ type Role = 'anonymous' | 'viewer' | 'scheduler' | 'admin';
 const ROLES: Role[] = ['anonymous', 'viewer', 'scheduler', 'admin'];
 const headersOf = (role: Role): Record<string, string> => (role === 'anonymous' ? { authorization: '' } : bearer(TOKENS[role]));
 
-/** What each mutation needs, as issue 3 lists it (written out here, not read from the code under test). */
+/** What each mutation needs, as the API promises it (written out here, not read from the code under test). */
 const NEEDS: Record<string, 'scheduler' | 'admin'> = {
   createSnapshot: 'scheduler',
   changeImageStatus: 'scheduler',
