@@ -52,7 +52,7 @@ describe('unexpected errors', () => {
     jest.spyOn(server.app.services.snapshots, 'create').mockRejectedValue(new Error(SECRET));
     expectMasked(await server.gql('mutation($p: ID!) { createSnapshot(project: $p) { id } }', { p: project.id }), 'createSnapshot');
     const project2 = await createProject(server);
-    jest.spyOn(server.app.services.projectQueries, 'projectsByRef').mockRejectedValue(new Error(SECRET));
+    jest.spyOn(server.app.services.snapshotQueries, 'currentOfProject').mockRejectedValue(new Error(SECRET));
     const res = await server.gql('query($p: ID!) { currentSnapshot(project: $p) { id } projects { id } }', { p: project2.slug });
     expect(res.data).toEqual({ currentSnapshot: null, projects: expect.arrayContaining([{ id: project.id }, { id: project2.id }]) });
     expectMasked({ status: res.status, errors: res.errors }, 'currentSnapshot');
