@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { App } from './app';
 import { ConfigError, loadConfig } from './config';
 import { DataDirInUseError } from './database/data-dir-lock';
 import { createLogger } from './logger';
@@ -9,7 +10,6 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const started = Date.now();
-  const { App } = await import('./app');
   const app = await App.create(config, { logger });
   const url = await app.listen();
   logger.info(

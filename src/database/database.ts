@@ -1,5 +1,5 @@
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
-import { dataSourceOptions } from '../../ormconfig';
+import { dataSourceOptions } from './data-source-options';
 import type { Config } from '../config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
