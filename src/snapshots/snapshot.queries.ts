@@ -2,6 +2,7 @@ import type { Cursor } from '../common/cursor';
 import { canonicalUuid } from '../common/ids';
 import type { Sql, Tables } from '../database/tables';
 import type { Project } from '../projects/project.entity';
+import { matchProject } from '../projects/project.queries';
 import { STATUS_CODE, SnapshotStatus } from './snapshot-lifecycle';
 import type { SnapshotImage } from './snapshot-image.entity';
 import { SnapshotState } from './snapshot-state';
@@ -42,20 +43,20 @@ export class SnapshotQueries {
   }
 
   /**
-   * A project by reference (its id, else its slug) with its current snapshot,
-   * in one statement: null when no project matches.
+   * A project by reference (its id, else its slug, as `matchProject` decides)
+   * with its current snapshot, in one statement: null when no project matches.
    */
   async currentOfProject(sql: Sql, ref: string): Promise<{ project: Project; snapshot: Snapshot | null } | null> {
-    const rows = await sql.query(
+    const rows: Record<string, unknown>[] = await sql.query(
       `SELECT ${this.t.project.select('p', 'p.')}, ${this.t.snapshot.select('s', 's.')}
        FROM project p LEFT JOIN snapshot s ON s.id = p.current_snapshot_id
-       WHERE p.id = $1::uuid OR p.slug = $2
-       ORDER BY (p.id = $1::uuid) IS TRUE DESC LIMIT 1`,
+       WHERE p.id = $1::uuid OR p.slug = $2`,
       [canonicalUuid(ref), ref],
     );
-    if (!rows.length) return null;
-    const row = rows[0];
-    return { project: this.t.project.hydrate(row, 'p.'), snapshot: row['s.id'] ? this.t.snapshot.hydrate(row, 's.') : null };
+    const project = matchProject(rows.map((row) => this.t.project.hydrate(row, 'p.')), ref);
+    if (!project) return null;
+    const row = rows.find((r) => r['p.id'] === project.id)!;
+    return { project, snapshot: row['s.id'] ? this.t.snapshot.hydrate(row, 's.') : null };
   }
 
   async imagesById(sql: Sql, ids: readonly string[]): Promise<SnapshotImage[]> {
