@@ -1,4 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { type SqlFragment, trustedSql } from './sql';
 
 /**
  * Reads entities with plain SQL: a select list that names each column by its
@@ -27,6 +28,11 @@ export class EntityRows<T extends ObjectLiteral> {
    */
   select(alias: string = this.table, prefix = ''): string {
     return this.columns.map((c) => `"${alias}"."${c.column}" AS "${prefix}${c.property}"`).join(', ');
+  }
+
+  /** The select list of `select`, as a fragment for the `sql` tag. */
+  selectList(alias: string = this.table, prefix = ''): SqlFragment {
+    return trustedSql(this.select(alias, prefix));
   }
 
   hydrate(row: Record<string, unknown>, prefix = ''): T {

@@ -1,0 +1,151 @@
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+/**
+ * The one way the app runs SQL. Statements are written with the `sql` tag:
+ * every interpolated value becomes a numbered parameter, and only fragments
+ * made by the tag itself (or by `sql.join`, or from entity metadata) are
+ * spliced in as text. So conditions, locks and select lists travel between
+ * functions as values, never as strings, and input can never become SQL.
+ */
+
+/** What may stand in a `${...}` of the `sql` tag: a parameter value, or another fragment. */
+export type SqlValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | null
+  | readonly (string | null)[]
+  | readonly (number | null)[]
+  | SqlFragment;
+
+/** A piece of SQL text with its parameters; compose it into a statement with the `sql` tag. */
+export class SqlFragment {
+  protected constructor(
+    readonly texts: readonly string[],
+    readonly values: readonly SqlValue[],
+  ) {}
+
+  /** @internal Used by the tag and by `trustedSql` only. */
+  static make(texts: readonly string[], values: readonly SqlValue[]): SqlFragment {
+    return new SqlFragment(texts, values);
+  }
+}
+
+/** A whole statement whose rows have the shape `Row`. */
+export class SqlQuery<Row> extends SqlFragment {
+  /** Carries the row type; never set at run time. */
+  declare readonly row?: Row;
+
+  static of<Row>(fragment: SqlFragment): SqlQuery<Row> {
+    return new SqlQuery<Row>(fragment.texts, fragment.values);
+  }
+}
+
+/** Tags a statement (or a fragment of one); `Row` names the shape of its rows. */
+export function sql<Row = Record<string, unknown>>(texts: TemplateStringsArray, ...values: SqlValue[]): SqlQuery<Row> {
+  return SqlQuery.of<Row>(SqlFragment.make([...texts], values));
+}
+
+/** The fragments joined by `separator` (a comma when not given). */
+sql.join = (fragments: readonly SqlFragment[], separator: SqlFragment = trustedSql(', ')): SqlFragment => {
+  const texts = [''];
+  const values: SqlValue[] = [];
+  fragments.forEach((fragment, n) => {
+    if (n > 0) {
+      values.push(separator);
+      texts.push('');
+    }
+    values.push(fragment);
+    texts.push('');
+  });
+  return SqlFragment.make(texts, values);
+};
+
+/** Nothing: for an optional part of a statement. */
+sql.empty = (): SqlFragment => trustedSql('');
+
+/**
+ * SQL text that is known not to come from input: identifiers and select lists
+ * built from entity metadata, fixed keywords. Never pass it anything a client sent.
+ */
+export function trustedSql(text: string): SqlFragment {
+  return SqlFragment.make([text], []);
+}
+
+/** The statement's text, with its parameters numbered from $1, and their values. */
+export function compile(fragment: SqlFragment): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const walk = (f: SqlFragment): string => {
+    let text = f.texts[0];
+    f.values.forEach((value, n) => {
+      if (value instanceof SqlFragment) text += walk(value);
+      else {
+        values.push(value);
+        text += `$${values.length}`;
+      }
+      text += f.texts[n + 1];
+    });
+    return text;
+  };
+  return { text: walk(fragment), values };
+}
+
+/** Runs statements: on the pool (each its own transaction), or in one transaction. */
+export class Db {
+  private constructor(private readonly source: DataSource | EntityManager) {}
+
+  /** Statements on the data source's pool. */
+  static of(dataSource: DataSource): Db {
+    return new Db(dataSource);
+  }
+
+  /** Runs `work` in one transaction; every statement of `tx` belongs to it. */
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    if (!this.isPool()) throw new Error('Db.transaction: already in a transaction');
+    return (this.source as DataSource).transaction((em) => work(new Db(em)));
+  }
+
+  /** True when each statement runs on its own (not inside a transaction). */
+  isPool(): boolean {
+    return !('queryRunner' in this.source && this.source.queryRunner);
+  }
+
+  /** Every row. */
+  async many<Row>(query: SqlQuery<Row>): Promise<Row[]> {
+    return (await this.run(query)).rows as Row[];
+  }
+
+  /** The one row; an error when there is none or more than one. */
+  async one<Row>(query: SqlQuery<Row>): Promise<Row> {
+    const rows = await this.many(query);
+    if (rows.length !== 1) throw new Error(`Expected one row, got ${rows.length}: ${compile(query).text}`);
+    return rows[0];
+  }
+
+  /** The row, or null when there is none; an error when there are more. */
+  async maybeOne<Row>(query: SqlQuery<Row>): Promise<Row | null> {
+    const rows = await this.many(query);
+    if (rows.length > 1) throw new Error(`Expected at most one row, got ${rows.length}: ${compile(query).text}`);
+    return rows[0] ?? null;
+  }
+
+  /** Runs a statement for its effect; the number of rows it affected. */
+  async exec(query: SqlQuery<unknown>): Promise<number> {
+    return (await this.run(query)).affected;
+  }
+
+  private async run(query: SqlFragment): Promise<{ rows: unknown[]; affected: number }> {
+    const { text, values } = compile(query);
+    const runner: QueryRunner =
+      'queryRunner' in this.source && this.source.queryRunner
+        ? this.source.queryRunner
+        : (this.source as DataSource).createQueryRunner();
+    try {
+      const result = await runner.query(text, values, true);
+      return { rows: result.records ?? [], affected: result.affected ?? 0 };
+    } finally {
+      if (runner !== (this.source as EntityManager).queryRunner) await runner.release();
+    }
+  }
+}
