@@ -1,9 +1,13 @@
 import { ANONYMOUS, type Caller } from './auth/caller';
-import type { Sql } from './database/tables';
+import type { Db } from './database/sql';
 import type { RequestTrace } from './http/request-trace';
+import { Plan } from './projects/plan.entity';
 import { projectLoaders } from './projects/project.loaders';
+import { Project } from './projects/project.entity';
 import type { Services } from './services';
+import { SnapshotImage } from './snapshots/snapshot-image.entity';
 import { snapshotLoaders } from './snapshots/snapshot.loaders';
+import { Snapshot } from './snapshots/snapshot.entity';
 
 export type Loaders = ReturnType<typeof projectLoaders> & ReturnType<typeof snapshotLoaders>;
 
@@ -18,13 +22,35 @@ export interface Context {
 }
 
 /** Loaders with empty caches: one set per request, and per event of a subscription. */
-export function freshLoaders(services: Services, sql: Sql = services.dataSource): Loaders {
+export function freshLoaders(services: Services, db: Db = services.db): Loaders {
   return {
-    ...projectLoaders(services.projectQueries, sql),
-    ...snapshotLoaders(services.snapshotQueries, sql),
+    ...projectLoaders(services.projectQueries, services.tables, db),
+    ...snapshotLoaders(services.snapshotQueries, services.tables, db),
   };
 }
 
-export function createContext(services: Services, sql: Sql = services.dataSource, caller: Caller = ANONYMOUS): Context {
-  return { services, loaders: freshLoaders(services, sql), caller };
+export function createContext(services: Services, db: Db = services.db, caller: Caller = ANONYMOUS): Context {
+  return { services, loaders: freshLoaders(services, db), caller };
+}
+
+/** A row a service changed, as the service returns it. */
+export type ChangedRow = Project | Plan | Snapshot | SnapshotImage;
+
+/**
+ * Makes the request's loaders see the rows a service changed, as they are now:
+ * each row replaces what its loader by id held, and lists it belongs to are
+ * read again when next asked for. Resolvers call it after every change.
+ */
+export function primeLoaders(loaders: Loaders, ...changed: (ChangedRow | null)[]): void {
+  for (const row of changed) {
+    if (row instanceof Project) loaders.projectById.clear(row.id).prime(row.id, row);
+    else if (row instanceof Plan) {
+      loaders.planById.clear(row.id).prime(row.id, row);
+      loaders.plansByProject.clear(row.projectId);
+    } else if (row instanceof Snapshot) loaders.snapshotById.clear(row.id).prime(row.id, row);
+    else if (row instanceof SnapshotImage) {
+      loaders.imageById.clear(row.id).prime(row.id, row);
+      loaders.imagesBySnapshot.clear(row.snapshotId);
+    }
+  }
 }

@@ -75,7 +75,7 @@ export class Server {
       validationRules: limits.validationRules,
       parseOptions: limits.parseOptions,
     });
-    this.readiness = new Readiness(options.services.dataSource);
+    this.readiness = new Readiness(options.services.db, () => options.services.dataSource.isInitialized);
     this.metrics = new Metrics(
       () => pgPool(options.services.dataSource),
       () => options.services.feed.subscriberCount(),

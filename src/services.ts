@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { Db } from './database/sql';
 import { Tables } from './database/tables';
 import type { ChangeFeed } from './events/change-feed';
 import { ProjectQueries } from './projects/project.queries';
@@ -8,6 +9,9 @@ import { SnapshotService } from './snapshots/snapshot.service';
 
 /** The app's services, built once per data source. */
 export class Services {
+  /** Statements on the pool; services open their transactions from it. */
+  readonly db: Db;
+  readonly tables: Tables;
   readonly projectQueries: ProjectQueries;
   readonly snapshotQueries: SnapshotQueries;
   readonly projects: ProjectService;
@@ -17,10 +21,11 @@ export class Services {
     readonly dataSource: DataSource,
     readonly feed: ChangeFeed,
   ) {
-    const tables = new Tables(dataSource);
-    this.projectQueries = new ProjectQueries(tables);
-    this.snapshotQueries = new SnapshotQueries(tables);
-    this.projects = new ProjectService(dataSource, tables, this.projectQueries);
-    this.snapshots = new SnapshotService(dataSource, tables, this.projectQueries, this.snapshotQueries, feed);
+    this.db = Db.of(dataSource);
+    this.tables = new Tables(dataSource);
+    this.projectQueries = new ProjectQueries(this.tables);
+    this.snapshotQueries = new SnapshotQueries(this.tables);
+    this.projects = new ProjectService(this.db, this.tables, this.projectQueries);
+    this.snapshots = new SnapshotService(this.db, this.tables, this.projectQueries, this.snapshotQueries, feed);
   }
 }

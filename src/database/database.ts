@@ -3,6 +3,7 @@ import { dataSourceOptions } from './data-source-options';
 import type { Config } from '../config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
+import { Db, sql } from './sql';
 
 export interface Database {
   dataSource: DataSource;
@@ -41,7 +42,7 @@ export async function openDatabase(
   try {
     await dataSource.initialize();
     await migrate(dataSource, url);
-    const [{ version }] = await dataSource.query('SELECT version()');
+    const { version } = await Db.of(dataSource).one(sql<{ version: string }>`SELECT version()`);
     pglite = /PGlite/.test(version);
   } catch (err) {
     if (dataSource.isInitialized) await dataSource.destroy();

@@ -65,6 +65,18 @@ sql.join = (fragments: readonly SqlFragment[], separator: SqlFragment = trustedS
 /** Nothing: for an optional part of a statement. */
 sql.empty = (): SqlFragment => trustedSql('');
 
+/** The row lock a SELECT takes: none, `FOR UPDATE` or `FOR SHARE`. */
+export type RowLock = 'none' | 'forUpdate' | 'forShare';
+
+const ROW_LOCK: Readonly<Record<RowLock, string>> = { none: '', forUpdate: 'FOR UPDATE', forShare: 'FOR SHARE' };
+
+/** The clause of a row lock, to end a SELECT with. */
+sql.lock = (lock: RowLock): SqlFragment => trustedSql(ROW_LOCK[lock]);
+
+/** The conditions joined by AND, as a WHERE clause; nothing when there are none. */
+sql.where = (conditions: readonly SqlFragment[]): SqlFragment =>
+  conditions.length ? sql`WHERE ${sql.join(conditions, trustedSql(' AND '))}` : sql.empty();
+
 /**
  * SQL text that is known not to come from input: identifiers and select lists
  * built from entity metadata, fixed keywords. Never pass it anything a client sent.

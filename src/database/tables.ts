@@ -1,12 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { Plan } from '../projects/plan.entity';
 import { Project } from '../projects/project.entity';
 import { SnapshotImage } from '../snapshots/snapshot-image.entity';
 import { Snapshot } from '../snapshots/snapshot.entity';
 import { EntityRows } from './entity-rows';
-
-/** Runs one SQL statement: the data source itself, or a transaction's manager. */
-export type Sql = Pick<DataSource | EntityManager, 'query'>;
 
 /** The row readers of every table, built once per data source. */
 export class Tables {
@@ -15,7 +12,7 @@ export class Tables {
   readonly snapshot: EntityRows<Snapshot>;
   readonly image: EntityRows<SnapshotImage>;
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.project = new EntityRows(dataSource, Project);
     this.plan = new EntityRows(dataSource, Plan);
     this.snapshot = new EntityRows(dataSource, Snapshot);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../database/sql';
 import type { SnapshotChange } from './snapshot-change';
 
 export type ChangeListener = (change: SnapshotChange) => void;
@@ -10,7 +10,7 @@ export type ChangeListener = (change: SnapshotChange) => void;
  * feed acts on the one that suits it, so only committed changes are told, once.
  */
 export interface ChangeFeed {
-  publish(em: EntityManager, changes: readonly SnapshotChange[]): Promise<void>;
+  publish(tx: Db, changes: readonly SnapshotChange[]): Promise<void>;
   committed(changes: readonly SnapshotChange[]): void;
   subscribe(listener: ChangeListener): () => void;
   /** How many subscriptions this instance is serving. */
@@ -26,7 +26,7 @@ export interface ChangeFeed {
 export class LocalChangeFeed implements ChangeFeed {
   protected readonly emitter = new EventEmitter().setMaxListeners(0);
 
-  async publish(_em: EntityManager, _changes: readonly SnapshotChange[]): Promise<void> {}
+  async publish(_tx: Db, _changes: readonly SnapshotChange[]): Promise<void> {}
 
   committed(changes: readonly SnapshotChange[]): void {
     for (const change of changes) this.emitter.emit('change', change);

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import type { EntityManager } from 'typeorm';
+import { listen } from '../database/listen';
+import { type Db, sql } from '../database/sql';
 import type { Logger } from '../logger';
 import { LocalChangeFeed } from './change-feed';
 import { type SnapshotChange, decodeChanges, encodeChanges } from './snapshot-change';
@@ -33,8 +34,8 @@ export class PostgresChangeFeed extends LocalChangeFeed {
     return this.client !== null;
   }
 
-  override async publish(em: EntityManager, changes: readonly SnapshotChange[]): Promise<void> {
-    if (changes.length) await em.query('SELECT pg_notify($1, $2)', [CHANNEL, encodeChanges(changes)]);
+  override async publish(tx: Db, changes: readonly SnapshotChange[]): Promise<void> {
+    if (changes.length) await tx.exec(sql`SELECT pg_notify(${CHANNEL}, ${encodeChanges(changes)})`);
   }
 
   override committed(): void {}
@@ -52,8 +53,7 @@ export class PostgresChangeFeed extends LocalChangeFeed {
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await listen(client, CHANNEL);
     this.client = client;
     this.retryMs = 100;
   }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { DataSource } from 'typeorm';
+import { type Db, sql } from '../database/sql';
 import { sendJson } from './send';
 
 /**
@@ -11,7 +11,8 @@ export class Readiness {
   private last: { at: number; ready: Promise<boolean> } | null = null;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
+    private readonly connected: () => boolean,
     private readonly timeoutMs = 1_000,
     private readonly cacheMs = 1_000,
   ) {}
@@ -25,10 +26,10 @@ export class Readiness {
   }
 
   private probe(): Promise<boolean> {
-    if (!this.dataSource.isInitialized) return Promise.resolve(false);
+    if (!this.connected()) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), this.timeoutMs);
-      this.dataSource.query('SELECT 1').then(
+      this.db.one(sql`SELECT 1`).then(
         () => resolve(true),
         () => resolve(false),
       ).finally(() => clearTimeout(timer));

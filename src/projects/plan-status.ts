@@ -3,8 +3,3 @@ export enum PlanStatus {
   INACTIVE = 'INACTIVE',
   ACTIVE = 'ACTIVE',
 }
-
-export const PLAN_STATUS_CODE: Readonly<Record<PlanStatus, number>> = {
-  [PlanStatus.INACTIVE]: 0,
-  [PlanStatus.ACTIVE]: 1,
-};

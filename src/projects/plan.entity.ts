@@ -1,11 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, type ValueTransformer } from 'typeorm';
-import { PLAN_STATUS_CODE, PlanStatus } from './plan-status';
-
-const planStatusColumn: ValueTransformer = {
-  to: (status: PlanStatus | undefined) => (status === undefined ? undefined : PLAN_STATUS_CODE[status]),
-  from: (code: number) => (code === PLAN_STATUS_CODE.ACTIVE ? PlanStatus.ACTIVE : PlanStatus.INACTIVE),
-};
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { planStatusCodes } from '../database/status-codes';
+import { PlanStatus } from './plan-status';
 
 @ObjectType({ description: 'A kind of build of a project; a snapshot has at most one image per plan.' })
 @Entity('plan')
@@ -22,7 +18,7 @@ export class Plan {
   label!: string;
 
   @Field(() => PlanStatus)
-  @Column('smallint', { transformer: planStatusColumn })
+  @Column('smallint', { transformer: planStatusCodes.column })
   status!: PlanStatus;
 
   @Column('uuid', { name: 'snapshot_plan_id', nullable: true })

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { parseId } from '../common/ids';
 import { projectRef, text } from '../common/input';
-import type { Context } from '../context';
+import { type Context, primeLoaders } from '../context';
 import { PlanStatus } from './plan-status';
 import { Plan } from './plan.entity';
 import { Project } from './project.entity';
@@ -9,40 +9,46 @@ import { Project } from './project.entity';
 @Resolver(() => Plan)
 export class PlanResolver {
   @Mutation(() => Plan)
-  createPlan(
+  async createPlan(
     @Ctx() ctx: Context,
     @Arg('project', () => ID) project: string,
     @Arg('label', () => String) label: string,
     @Arg('status', () => PlanStatus, { nullable: true, defaultValue: PlanStatus.ACTIVE }) status: PlanStatus | null,
     @Arg('snapshotPlan', () => ID, { nullable: true }) snapshotPlan?: string | null,
   ): Promise<Plan> {
-    return ctx.services.projects.createPlan(
+    const changed = await ctx.services.projects.createPlan(
       projectRef(project),
       text(label, 'label', 1, 128),
       status ?? PlanStatus.ACTIVE,
       snapshotPlan == null ? null : parseId(snapshotPlan, 'snapshotPlan'),
     );
+    primeLoaders(ctx.loaders, changed);
+    return changed;
   }
 
   @Mutation(() => Plan, { description: 'Point a plan at another plan of its project whose images it uses, or pass null to use its own.' })
-  setSnapshotPlan(
+  async setSnapshotPlan(
     @Ctx() ctx: Context,
     @Arg('plan', () => ID) plan: string,
     @Arg('snapshotPlan', () => ID, { nullable: true }) snapshotPlan?: string | null,
   ): Promise<Plan> {
-    return ctx.services.projects.setSnapshotPlan(
+    const changed = await ctx.services.projects.setSnapshotPlan(
       parseId(plan, 'plan'),
       snapshotPlan == null ? null : parseId(snapshotPlan, 'snapshotPlan'),
     );
+    primeLoaders(ctx.loaders, changed);
+    return changed;
   }
 
   @Mutation(() => Plan)
-  setPlanStatus(
+  async setPlanStatus(
     @Ctx() ctx: Context,
     @Arg('plan', () => ID) plan: string,
     @Arg('status', () => PlanStatus) status: PlanStatus,
   ): Promise<Plan> {
-    return ctx.services.projects.setPlanStatus(parseId(plan, 'plan'), status);
+    const changed = await ctx.services.projects.setPlanStatus(parseId(plan, 'plan'), status);
+    primeLoaders(ctx.loaders, changed);
+    return changed;
   }
 
   @FieldResolver(() => Project)

@@ -1,46 +1,31 @@
 import { canonicalUuid } from '../common/ids';
-import type { Sql, Tables } from '../database/tables';
+import type { RowLock } from '../database/sql';
+import { type Db, sql } from '../database/sql';
+import type { Tables } from '../database/tables';
 import type { Plan } from './plan.entity';
 import type { Project } from './project.entity';
 
-/** Reads of projects and plans, shared by loaders and services. */
+/** Reads of projects and plans, shared by loaders and services (rows by id: `Tables`' `byIds`). */
 export class ProjectQueries {
   constructor(private readonly t: Tables) {}
 
   /** Projects by reference: each an id or a slug. */
-  async projectsByRef(sql: Sql, refs: readonly string[], lock = ''): Promise<Project[]> {
+  projectsByRef(db: Db, refs: readonly string[], lock: RowLock = 'none'): Promise<Project[]> {
     const ids = refs.map(canonicalUuid).filter((id): id is string => id !== null);
-    const rows = await sql.query(
-      `SELECT ${this.t.project.select('p')} FROM project p
-       WHERE p.id = ANY($1::uuid[]) OR p.slug = ANY($2::text[]) ${lock}`,
-      [ids, refs],
-    );
-    return this.t.project.hydrateAll(rows);
+    return this.t.project.where(db, sql`id = ANY(${ids}::uuid[]) OR slug = ANY(${refs}::text[])`, lock);
   }
 
-  async projectsById(sql: Sql, ids: readonly string[]): Promise<Project[]> {
-    const rows = await sql.query(`SELECT ${this.t.project.select('p')} FROM project p WHERE p.id = ANY($1::uuid[])`, [ids]);
-    return this.t.project.hydrateAll(rows);
-  }
-
-  async allProjects(sql: Sql): Promise<Project[]> {
-    const rows = await sql.query(`SELECT ${this.t.project.select('p')} FROM project p ORDER BY p.slug`);
-    return this.t.project.hydrateAll(rows);
-  }
-
-  async plansById(sql: Sql, ids: readonly string[]): Promise<Plan[]> {
-    const rows = await sql.query(`SELECT ${this.t.plan.select('p')} FROM plan p WHERE p.id = ANY($1::uuid[])`, [ids]);
-    return this.t.plan.hydrateAll(rows);
+  allProjects(db: Db): Promise<Project[]> {
+    return this.t.project.many(db, sql`SELECT ${this.t.project.selectList('p')} FROM project p ORDER BY p.slug`);
   }
 
   /** Plans of the given projects, oldest first. */
-  async plansOfProjects(sql: Sql, projectIds: readonly string[]): Promise<Plan[]> {
-    const rows = await sql.query(
-      `SELECT ${this.t.plan.select('p')} FROM plan p WHERE p.project_id = ANY($1::uuid[])
-       ORDER BY p.project_id, p.date_created, p.id`,
-      [projectIds],
+  plansOfProjects(db: Db, projectIds: readonly string[]): Promise<Plan[]> {
+    return this.t.plan.many(
+      db,
+      sql`SELECT ${this.t.plan.selectList('p')} FROM plan p WHERE p.project_id = ANY(${projectIds}::uuid[])
+          ORDER BY p.project_id, p.date_created, p.id`,
     );
-    return this.t.plan.hydrateAll(rows);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseId } from '../common/ids';
 import { slug, text } from '../common/input';
-import type { Context } from '../context';
+import { type Context, primeLoaders } from '../context';
 import { badInput } from '../errors';
 import { SnapshotConnection } from '../snapshots/snapshot-connection';
 import { listSnapshots } from '../snapshots/snapshot-listing';
@@ -14,7 +14,7 @@ import { Project } from './project.entity';
 export class ProjectResolver {
   @Query(() => [Project], { description: 'Every project, by slug.' })
   projects(@Ctx() ctx: Context): Promise<Project[]> {
-    return ctx.services.projectQueries.allProjects(ctx.services.dataSource);
+    return ctx.services.projectQueries.allProjects(ctx.services.db);
   }
 
   @Query(() => Project, { nullable: true, description: 'A project by id or by slug (exactly one of the two); null when none matches.' })
@@ -29,12 +29,14 @@ export class ProjectResolver {
   }
 
   @Mutation(() => Project)
-  createProject(
+  async createProject(
     @Ctx() ctx: Context,
     @Arg('slug', () => String) projectSlug: string,
     @Arg('name', () => String) name: string,
   ): Promise<Project> {
-    return ctx.services.projects.createProject(slug(projectSlug), text(name, 'name', 1, 64));
+    const created = await ctx.services.projects.createProject(slug(projectSlug), text(name, 'name', 1, 64));
+    primeLoaders(ctx.loaders, created);
+    return created;
   }
 
   @FieldResolver(() => [Plan], { description: 'The project\'s plans, oldest first.' })
@@ -55,7 +57,7 @@ export class ProjectResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<SnapshotConnection> {
-    const { snapshotQueries, dataSource } = ctx.services;
-    return listSnapshots(snapshotQueries, dataSource, { projectId: project.id, state: state ?? SnapshotState.ALL }, first ?? 20, after);
+    const { snapshotQueries, db } = ctx.services;
+    return listSnapshots(snapshotQueries, db, { projectId: project.id, state: state ?? SnapshotState.ALL }, first ?? 20, after);
   }
 }

@@ -1,8 +1,10 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import { badInput, conflict, notFound } from '../errors';
+import type { EntityRow } from '../database/entity-rows';
 import { uniqueViolation } from '../database/pg-errors';
+import { type Db, sql } from '../database/sql';
+import { planStatusCodes } from '../database/status-codes';
 import type { Tables } from '../database/tables';
-import { PLAN_STATUS_CODE, type PlanStatus } from './plan-status';
+import type { PlanStatus } from './plan-status';
 import type { Plan } from './plan.entity';
 import type { Project } from './project.entity';
 import { type ProjectQueries, matchProject } from './project.queries';
@@ -11,80 +13,80 @@ import { snapshotPlanRefusal } from './snapshot-plan';
 /**
  * Changes to projects and plans. Changes to which plan uses whose images lock
  * the project row first, so that two of them at once cannot build a chain.
+ * Each returns the row it changed, as it is now.
  */
 export class ProjectService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
     private readonly t: Tables,
     private readonly queries: ProjectQueries,
   ) {}
 
   async createProject(slug: string, name: string): Promise<Project> {
     try {
-      const [row] = await this.dataSource.query(
-        `INSERT INTO project (slug, name) VALUES ($1, $2) RETURNING ${this.t.project.select('project')}`,
-        [slug, name],
+      return this.t.project.hydrate(
+        await this.db.one(sql<EntityRow>`INSERT INTO project (slug, name) VALUES (${slug}, ${name})
+          RETURNING ${this.t.project.selectList('project')}`),
       );
-      return this.t.project.hydrate(row);
     } catch (err) {
       if (uniqueViolation(err) === 'project_slug_key') throw conflict(`A project with slug "${slug}" already exists`);
       throw err;
     }
   }
 
-  private async lockProject(em: EntityManager, ref: string): Promise<Project> {
-    const project = matchProject(await this.queries.projectsByRef(em, [ref], 'FOR UPDATE'), ref);
+  private async lockProject(tx: Db, ref: string): Promise<Project> {
+    const project = matchProject(await this.queries.projectsByRef(tx, [ref], 'forUpdate'), ref);
     if (!project) throw notFound('project', ref);
     return project;
   }
 
-  private async plan(em: EntityManager, id: string): Promise<Plan> {
-    const [plan] = await this.queries.plansById(em, [id]);
+  private async plan(tx: Db, id: string): Promise<Plan> {
+    const [plan] = await this.t.plan.byIds(tx, [id]);
     if (!plan) throw notFound('plan', id);
     return plan;
   }
 
   async createPlan(projectRef: string, label: string, status: PlanStatus, snapshotPlanId: string | null): Promise<Plan> {
-    return this.dataSource.transaction(async (em) => {
-      const project = await this.lockProject(em, projectRef);
+    return this.db.transaction(async (tx) => {
+      const project = await this.lockProject(tx, projectRef);
       if (snapshotPlanId !== null) {
-        const lender = await this.plan(em, snapshotPlanId);
+        const lender = await this.plan(tx, snapshotPlanId);
         const refusal = snapshotPlanRefusal({ id: '', projectId: project.id, snapshotPlanId }, lender, false);
         if (refusal) throw badInput(refusal, 'snapshotPlan');
       }
-      const [row] = await em.query(
-        `INSERT INTO plan (project_id, label, status, snapshot_plan_id) VALUES ($1, $2, $3, $4)
-         RETURNING ${this.t.plan.select('plan')}`,
-        [project.id, label, PLAN_STATUS_CODE[status], snapshotPlanId],
+      const row = await tx.one(
+        sql<EntityRow>`INSERT INTO plan (project_id, label, status, snapshot_plan_id)
+          VALUES (${project.id}, ${label}, ${planStatusCodes.encode(status)}, ${snapshotPlanId})
+          RETURNING ${this.t.plan.selectList('plan')}`,
       );
       return this.t.plan.hydrate(row);
     });
   }
 
   async setSnapshotPlan(planId: string, snapshotPlanId: string | null): Promise<Plan> {
-    return this.dataSource.transaction(async (em) => {
-      const unlocked = await this.plan(em, planId);
-      await this.lockProject(em, unlocked.projectId);
-      const plan = await this.plan(em, planId);
+    return this.db.transaction(async (tx) => {
+      const unlocked = await this.plan(tx, planId);
+      await this.lockProject(tx, unlocked.projectId);
+      const plan = await this.plan(tx, planId);
       if (plan.snapshotPlanId === snapshotPlanId) return plan;
       if (snapshotPlanId !== null) {
-        const lender = await this.plan(em, snapshotPlanId);
-        const borrowers = await em.query('SELECT 1 FROM plan WHERE snapshot_plan_id = $1 LIMIT 1', [plan.id]);
-        const refusal = snapshotPlanRefusal(plan, lender, borrowers.length > 0);
+        const lender = await this.plan(tx, snapshotPlanId);
+        const borrower = await tx.maybeOne(sql`SELECT 1 FROM plan WHERE snapshot_plan_id = ${plan.id} LIMIT 1`);
+        const refusal = snapshotPlanRefusal(plan, lender, borrower !== null);
         if (refusal) throw badInput(refusal, 'snapshotPlan');
       }
-      await em.query('UPDATE plan SET snapshot_plan_id = $2 WHERE id = $1', [plan.id, snapshotPlanId]);
+      await tx.exec(sql`UPDATE plan SET snapshot_plan_id = ${snapshotPlanId} WHERE id = ${plan.id}`);
       plan.snapshotPlanId = snapshotPlanId;
       return plan;
     });
   }
 
   async setPlanStatus(planId: string, status: PlanStatus): Promise<Plan> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE plan SET status = $2 WHERE id = $1 RETURNING ${this.t.plan.select('plan')}`,
-      [planId, PLAN_STATUS_CODE[status]],
+    const row = await this.db.maybeOne(
+      sql<EntityRow>`UPDATE plan SET status = ${planStatusCodes.encode(status)} WHERE id = ${planId}
+        RETURNING ${this.t.plan.selectList('plan')}`,
     );
-    if (!rows?.length) throw notFound('plan', planId);
-    return this.t.plan.hydrate(rows[0]);
+    if (!row) throw notFound('plan', planId);
+    return this.t.plan.hydrate(row);
   }
 }

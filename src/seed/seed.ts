@@ -1,4 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { Db, type SqlFragment, sql, trustedSql } from '../database/sql';
+import { planStatusCodes, snapshotStatusCodes } from '../database/status-codes';
+import { PlanStatus } from '../projects/plan-status';
+import { SnapshotStatus as S } from '../snapshots/snapshot-lifecycle';
 
 /** What one scale unit makes; `--scale N` multiplies the projects. */
 export const PROJECTS_PER_SCALE = 200;
@@ -35,40 +39,40 @@ export class DatabaseNotEmptyError extends Error {}
 
 /**
  * The histories a snapshot can have, each consistent with the lifecycle: its
- * status and the statuses of its four images, in plan order. Codes: unknown 0,
- * active 1, failed 2, invalidated 3, pending 4.
+ * status and the statuses of its four images, in plan order.
  */
-const HISTORIES = {
-  building: { snapshot: 4, images: [1, 4, 0, 1] },
-  active: { snapshot: 1, images: [1, 1, 1, 1] },
-  imageInvalidated: { snapshot: 3, images: [1, 1, 3, 1] },
-  buildFailedLater: { snapshot: 3, images: [1, 1, 1, 1] },
-  imageFailed: { snapshot: 2, images: [1, 2, 4, 0] },
-  neverStarted: { snapshot: 0, images: [0, 0, 0, 0] },
-} as const;
+const HISTORIES: Readonly<Record<string, { snapshot: S; images: readonly S[] }>> = {
+  building: { snapshot: S.PENDING, images: [S.ACTIVE, S.PENDING, S.UNKNOWN, S.ACTIVE] },
+  active: { snapshot: S.ACTIVE, images: [S.ACTIVE, S.ACTIVE, S.ACTIVE, S.ACTIVE] },
+  imageInvalidated: { snapshot: S.INVALIDATED, images: [S.ACTIVE, S.ACTIVE, S.INVALIDATED, S.ACTIVE] },
+  buildFailedLater: { snapshot: S.INVALIDATED, images: [S.ACTIVE, S.ACTIVE, S.ACTIVE, S.ACTIVE] },
+  imageFailed: { snapshot: S.FAILED, images: [S.ACTIVE, S.FAILED, S.PENDING, S.UNKNOWN] },
+  neverStarted: { snapshot: S.UNKNOWN, images: [S.UNKNOWN, S.UNKNOWN, S.UNKNOWN, S.UNKNOWN] },
+};
 
 /**
  * Which history the snapshot of age `a` (0 = newest of its project) has, as
  * SQL: the two newest are still building, the third is the current one, and
  * older ones repeat a pattern of ten.
  */
-const HISTORY_BY_AGE = `CASE
+const HISTORY_BY_AGE = trustedSql(`CASE
   WHEN a < 2 THEN 'building'
   WHEN a = 2 THEN 'active'
   WHEN a % 10 = 7 THEN 'imageInvalidated'
   WHEN a % 10 IN (1, 2) THEN 'buildFailedLater'
   WHEN a % 10 = 8 THEN 'imageFailed'
   WHEN a % 10 = 9 THEN 'neverStarted'
-  ELSE 'active' END`;
+  ELSE 'active' END`);
 
-/** HISTORIES as an SQL VALUES list: (name, snapshot_status, image_statuses). */
-function historiesSql(): string {
-  return Object.entries(HISTORIES)
-    .map(([name, h]) => `('${name}', ${h.snapshot}, ARRAY[${h.images.join(', ')}]::smallint[])`)
-    .join(',\n       ');
+/** HISTORIES as an SQL VALUES list: (name, snapshot_status, image_statuses), in status codes. */
+function historiesSql(): SqlFragment {
+  const code = (status: S) => snapshotStatusCodes.encode(status);
+  return sql.join(
+    Object.entries(HISTORIES).map(
+      ([name, h]) => sql`(${name}::text, ${code(h.snapshot)}::smallint, ${h.images.map(code)}::smallint[])`,
+    ),
+  );
 }
-
-const STATUS_NAMES = ['UNKNOWN', 'ACTIVE', 'FAILED', 'INVALIDATED', 'PENDING'];
 
 /**
  * Fills an empty database with a realistic history in a few set-based
@@ -79,61 +83,61 @@ export async function seed(dataSource: DataSource, options: SeedOptions): Promis
   const { scale } = options;
   if (!Number.isInteger(scale) || scale < 1 || scale > 1000) throw new RangeError('scale must be a whole number from 1 to 1000');
   const started = Date.now();
-  await dataSource.transaction(async (em) => {
+  const db = Db.of(dataSource);
+  await db.transaction(async (tx) => {
     // The bulk statements take longer than the server's per-statement limit at larger scales.
-    await em.query('SET LOCAL statement_timeout = 0');
-    const [{ n }] = await em.query('SELECT count(*)::int AS n FROM project');
+    await tx.exec(sql`SET LOCAL statement_timeout = 0`);
+    const { n } = await tx.one(sql<{ n: number }>`SELECT count(*)::int AS n FROM project`);
     if (n > 0) {
       if (!options.reset) {
         throw new DatabaseNotEmptyError(`the database already has ${n} projects; pass --reset to replace all data`);
       }
-      await em.query('TRUNCATE snapshot_image, snapshot, plan, project');
+      await tx.exec(sql`TRUNCATE snapshot_image, snapshot, plan, project`);
     }
-    await fill(em, PROJECTS_PER_SCALE * scale);
+    await fill(tx, PROJECTS_PER_SCALE * scale);
   });
   const ms = Date.now() - started;
-  return { ...(await count(dataSource)), ms };
+  return { ...(await count(db)), ms };
 }
 
-async function fill(em: EntityManager, projects: number): Promise<void> {
+async function fill(tx: Db, projects: number): Promise<void> {
   // Everything happened over the past `projects + 100` hours: project i was
   // created i hours after the start, its k-th snapshot k hours after that, and
   // the parts of each a few microseconds apart, in their listing order.
-  await em.query(
-    `INSERT INTO project (slug, name, date_created)
+  await tx.exec(
+    sql`INSERT INTO project (slug, name, date_created)
      SELECT format('project-%s', lpad(i::text, 5, '0')), format('Project %s', i),
-            date_trunc('hour', now()) - make_interval(hours => $1 + ${SNAPSHOTS_PER_PROJECT} - i)
-     FROM generate_series(1, $1) AS i`,
-    [projects],
+            date_trunc('hour', now()) - make_interval(hours => ${projects}::int + ${SNAPSHOTS_PER_PROJECT}::int - i)
+     FROM generate_series(1, ${projects}::int) AS i`,
   );
   // Every tenth project has stopped using its borrowing plan (INACTIVE).
-  await em.query(
-    `INSERT INTO plan (project_id, label, status, date_created)
+  await tx.exec(
+    sql`INSERT INTO plan (project_id, label, status, date_created)
      SELECT p.id, l.label,
-            CASE WHEN l.n = ${BORROWING_PLAN} AND right(p.slug, 1) = '0' THEN 0 ELSE 1 END,
+            CASE WHEN l.n = ${BORROWING_PLAN}::int AND right(p.slug, 1) = '0'
+                 THEN ${planStatusCodes.encode(PlanStatus.INACTIVE)}::smallint
+                 ELSE ${planStatusCodes.encode(PlanStatus.ACTIVE)}::smallint END,
             p.date_created + make_interval(secs => l.n)
-     FROM project p CROSS JOIN unnest($1::text[]) WITH ORDINALITY AS l(label, n)`,
-    [PLAN_LABELS],
+     FROM project p CROSS JOIN unnest(${PLAN_LABELS}::text[]) WITH ORDINALITY AS l(label, n)`,
   );
-  await em.query(
-    `UPDATE plan b SET snapshot_plan_id = l.id
+  await tx.exec(
+    sql`UPDATE plan b SET snapshot_plan_id = l.id
      FROM plan l
-     WHERE l.project_id = b.project_id AND b.label = $1 AND l.label = $2`,
-    [PLAN_LABELS[BORROWING_PLAN - 1], PLAN_LABELS[LENDING_PLAN - 1]],
+     WHERE l.project_id = b.project_id AND b.label = ${PLAN_LABELS[BORROWING_PLAN - 1]!} AND l.label = ${PLAN_LABELS[LENDING_PLAN - 1]!}`,
   );
   // Snapshots and their images in one statement, so that both see each
   // snapshot's history. Revisions are 40 hex digits; images are created in
   // plan order, a millisecond apart.
-  await em.query(
-    `WITH history (name, snapshot_status, image_statuses) AS (
+  await tx.exec(
+    sql`WITH history (name, snapshot_status, image_statuses) AS (
        VALUES ${historiesSql()}
      ),
      planned AS MATERIALIZED (
        SELECT gen_random_uuid() AS id, p.id AS project_id, p.slug, k, h.snapshot_status, h.image_statuses,
               p.date_created + make_interval(hours => k) AS date_created
        FROM project p
-       CROSS JOIN generate_series(1, ${SNAPSHOTS_PER_PROJECT}) AS k
-       CROSS JOIN LATERAL (SELECT ${SNAPSHOTS_PER_PROJECT} - k AS a) AS age
+       CROSS JOIN generate_series(1, ${SNAPSHOTS_PER_PROJECT}::int) AS k
+       CROSS JOIN LATERAL (SELECT ${SNAPSHOTS_PER_PROJECT}::int - k AS a) AS age
        JOIN history h ON h.name = ${HISTORY_BY_AGE}
      ),
      snapshots AS (
@@ -147,26 +151,27 @@ async function fill(em: EntityManager, projects: number): Promise<void> {
      FROM planned s
      JOIN (SELECT id, project_id, row_number() OVER (PARTITION BY project_id ORDER BY date_created, id) AS n
            FROM plan WHERE snapshot_plan_id IS NULL) AS pl ON pl.project_id = s.project_id
-     WHERE pl.n <= ${IMAGES_PER_SNAPSHOT}`,
+     WHERE pl.n <= ${IMAGES_PER_SNAPSHOT}::int`,
   );
-  await em.query(
-    `UPDATE project p SET current_snapshot_id = (
-       SELECT s.id FROM snapshot s WHERE s.project_id = p.id AND s.status = 1
+  await tx.exec(
+    sql`UPDATE project p SET current_snapshot_id = (
+       SELECT s.id FROM snapshot s WHERE s.project_id = p.id AND s.status = ${snapshotStatusCodes.encode(S.ACTIVE)}::smallint
        ORDER BY s.date_created DESC, s.id DESC LIMIT 1)`,
   );
-  await em.query('ANALYZE project, plan, snapshot, snapshot_image');
+  await tx.exec(sql`ANALYZE project, plan, snapshot, snapshot_image`);
 }
 
-async function count(sql: Pick<DataSource, 'query'>): Promise<Omit<SeedReport, 'ms'>> {
-  const [totals] = await sql.query(
-    `SELECT (SELECT count(*)::int FROM project) AS projects, (SELECT count(*)::int FROM plan) AS plans,
-            (SELECT count(*)::int FROM snapshot) AS snapshots, (SELECT count(*)::int FROM snapshot_image) AS images`,
+async function count(db: Db): Promise<Omit<SeedReport, 'ms'>> {
+  const totals = await db.one(
+    sql<Omit<SeedReport, 'ms' | 'snapshotStatuses' | 'imageStatuses'>>`SELECT
+       (SELECT count(*)::int FROM project) AS projects, (SELECT count(*)::int FROM plan) AS plans,
+       (SELECT count(*)::int FROM snapshot) AS snapshots, (SELECT count(*)::int FROM snapshot_image) AS images`,
   );
-  const byStatus = async (table: string) => {
-    const rows: { status: number; n: number }[] = await sql.query(
-      `SELECT status, count(*)::int AS n FROM ${table} GROUP BY status ORDER BY status`,
+  const byStatus = async (table: 'snapshot' | 'snapshot_image') => {
+    const rows = await db.many(
+      sql<{ status: number; n: number }>`SELECT status, count(*)::int AS n FROM ${trustedSql(table)} GROUP BY status ORDER BY status`,
     );
-    return Object.fromEntries(rows.map((r) => [STATUS_NAMES[r.status], r.n]));
+    return Object.fromEntries(rows.map((r) => [snapshotStatusCodes.decode(r.status), r.n]));
   };
   return { ...totals, snapshotStatuses: await byStatus('snapshot'), imageStatuses: await byStatus('snapshot_image') };
 }

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { snapshotStatusColumn } from '../database/status-column';
+import { snapshotStatusCodes } from '../database/status-codes';
 import { SnapshotStatus } from './snapshot-lifecycle';
 
 @ObjectType({ description: 'The container image of one plan in a snapshot.' })
@@ -18,7 +18,7 @@ export class SnapshotImage {
   planId!: string;
 
   @Field(() => SnapshotStatus)
-  @Column('smallint', { transformer: snapshotStatusColumn })
+  @Column('smallint', { transformer: snapshotStatusCodes.column })
   status!: SnapshotStatus;
 
   @Field(() => Date)

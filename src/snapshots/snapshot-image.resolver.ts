@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseId } from '../common/ids';
-import type { Context } from '../context';
+import { type Context, primeLoaders } from '../context';
 import { notFound } from '../errors';
 import { Plan } from '../projects/plan.entity';
 import { imagePlanId } from '../projects/snapshot-plan';
@@ -33,7 +33,7 @@ when it has one, else its own; null when the snapshot has no such image.`,
     ]);
     if (!plan) throw notFound('plan', planRef);
     if (!snapshot) throw notFound('snapshot', snapshotRef);
-    return ctx.services.snapshotQueries.imageOfPlan(ctx.services.dataSource, snapshot.id, imagePlanId(plan));
+    return ctx.services.snapshotQueries.imageOfPlan(ctx.services.db, snapshot.id, imagePlanId(plan));
   }
 
   @Mutation(() => SnapshotImage, { description: 'Set one image\'s status, and its snapshot\'s status with it.' })
@@ -43,9 +43,7 @@ when it has one, else its own; null when the snapshot has no such image.`,
     @Arg('status', () => SnapshotStatus) status: SnapshotStatus,
   ): Promise<SnapshotImage> {
     const changed = await ctx.services.snapshots.changeImageStatus(parseId(image, 'image'), status);
-    ctx.loaders.snapshotById.clear(changed.snapshot.id).prime(changed.snapshot.id, changed.snapshot);
-    ctx.loaders.imageById.clear(changed.image.id).prime(changed.image.id, changed.image);
-    ctx.loaders.imagesBySnapshot.clear(changed.snapshot.id);
+    primeLoaders(ctx.loaders, changed.snapshot, changed.image);
     return changed.image;
   }
 

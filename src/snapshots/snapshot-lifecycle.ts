@@ -10,25 +10,6 @@ export enum SnapshotStatus {
   INVALIDATED = 'INVALIDATED',
 }
 
-/** The integer codes stored in the database (those of the original "changes" models). */
-export const STATUS_CODE: Readonly<Record<SnapshotStatus, number>> = {
-  [SnapshotStatus.UNKNOWN]: 0,
-  [SnapshotStatus.ACTIVE]: 1,
-  [SnapshotStatus.FAILED]: 2,
-  [SnapshotStatus.INVALIDATED]: 3,
-  [SnapshotStatus.PENDING]: 4,
-};
-
-const BY_CODE: readonly SnapshotStatus[] = Object.entries(STATUS_CODE)
-  .sort(([, a], [, b]) => a - b)
-  .map(([status]) => status as SnapshotStatus);
-
-export function statusFromCode(code: number): SnapshotStatus {
-  const status = BY_CODE[code];
-  if (status === undefined) throw new Error(`unknown snapshot status code ${code}`);
-  return status;
-}
-
 /** Where each status may go; a status absent from its own list can still be set again (a no-op). */
 const NEXT: Readonly<Record<SnapshotStatus, readonly SnapshotStatus[]>> = {
   [SnapshotStatus.UNKNOWN]: [

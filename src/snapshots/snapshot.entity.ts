@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { snapshotStatusColumn } from '../database/status-column';
+import { snapshotStatusCodes } from '../database/status-codes';
 import { SnapshotStatus } from './snapshot-lifecycle';
 
 @ObjectType({ description: 'A set of container images of a project\'s build environment, one per plan.' })
@@ -14,7 +14,7 @@ export class Snapshot {
   projectId!: string;
 
   @Field(() => SnapshotStatus)
-  @Column('smallint', { transformer: snapshotStatusColumn })
+  @Column('smallint', { transformer: snapshotStatusCodes.column })
   status!: SnapshotStatus;
 
   @Field(() => Date)

@@ -1,20 +1,16 @@
 import DataLoader from 'dataloader';
-import { byKey, groupByKey } from '../common/batch';
-import type { Sql } from '../database/tables';
+import { byIdLoader, groupByKey } from '../common/batch';
+import type { Db } from '../database/sql';
+import type { Tables } from '../database/tables';
 import type { SnapshotImage } from './snapshot-image.entity';
-import type { Snapshot } from './snapshot.entity';
 import type { SnapshotQueries } from './snapshot.queries';
 
 /** Per-request loaders of snapshots and their images. */
-export function snapshotLoaders(queries: SnapshotQueries, sql: Sql) {
-  const snapshotById = new DataLoader<string, Snapshot | null>(async (ids) =>
-    byKey(ids, await queries.snapshotsById(sql, ids), (s) => s.id),
-  );
-  const imageById = new DataLoader<string, SnapshotImage | null>(async (ids) =>
-    byKey(ids, await queries.imagesById(sql, ids), (i) => i.id),
-  );
+export function snapshotLoaders(queries: SnapshotQueries, tables: Tables, db: Db) {
+  const snapshotById = byIdLoader((ids) => tables.snapshot.byIds(db, ids));
+  const imageById = byIdLoader((ids) => tables.image.byIds(db, ids));
   const imagesBySnapshot = new DataLoader<string, SnapshotImage[]>(async (snapshotIds) => {
-    const images = await queries.imagesOfSnapshots(sql, snapshotIds);
+    const images = await queries.imagesOfSnapshots(db, snapshotIds);
     for (const i of images) imageById.prime(i.id, i);
     return groupByKey(snapshotIds, images, (i) => i.snapshotId);
   });

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseId } from '../common/ids';
 import { projectRef, text } from '../common/input';
-import type { Context } from '../context';
+import { type Context, primeLoaders } from '../context';
 import { notFound } from '../errors';
 import { Project } from '../projects/project.entity';
 import { SnapshotConnection } from './snapshot-connection';
@@ -28,10 +28,9 @@ export class SnapshotResolver {
 
   @Query(() => Snapshot, { nullable: true, description: 'The current snapshot of a project given by id or slug; null when none is set.' })
   async currentSnapshot(@Ctx() ctx: Context, @Arg('project', () => ID) project: string): Promise<Snapshot | null> {
-    const found = await ctx.services.snapshotQueries.currentOfProject(ctx.services.dataSource, projectRef(project));
+    const found = await ctx.services.snapshotQueries.currentOfProject(ctx.services.db, projectRef(project));
     if (!found) throw notFound('project', project);
-    ctx.loaders.projectById.prime(found.project.id, found.project);
-    if (found.snapshot) ctx.loaders.snapshotById.prime(found.snapshot.id, found.snapshot);
+    primeLoaders(ctx.loaders, found.project, found.snapshot);
     return found.snapshot;
   }
 
@@ -44,22 +43,22 @@ export class SnapshotResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<SnapshotConnection> {
     const projectId = project == null ? null : (await requireProject(ctx, project)).id;
-    const { snapshotQueries, dataSource } = ctx.services;
-    return listSnapshots(snapshotQueries, dataSource, { projectId, state: state ?? SnapshotState.VALID }, first ?? 20, after);
+    const { snapshotQueries, db } = ctx.services;
+    return listSnapshots(snapshotQueries, db, { projectId, state: state ?? SnapshotState.VALID }, first ?? 20, after);
   }
 
   @Mutation(() => Snapshot, {
     description: `Start a snapshot: PENDING, with one UNKNOWN image for each given plan; when images is omitted,
 one for each ACTIVE plan of the project that has no snapshotPlan. The same buildId again returns the snapshot it made.`,
   })
-  createSnapshot(
+  async createSnapshot(
     @Ctx() ctx: Context,
     @Arg('project', () => ID) project: string,
     @Arg('buildId', () => ID, { nullable: true }) buildId?: string | null,
     @Arg('revision', () => String, { nullable: true }) revision?: string | null,
     @Arg('images', () => [SnapshotImageInput], { nullable: true }) images?: SnapshotImageInput[] | null,
   ): Promise<Snapshot> {
-    return ctx.services.snapshots.create({
+    const created = await ctx.services.snapshots.create({
       projectRef: projectRef(project),
       buildId: buildId == null ? null : parseId(buildId, 'buildId'),
       revision: revision == null ? null : text(revision, 'revision', 0, 255),
@@ -71,6 +70,8 @@ one for each ACTIVE plan of the project that has no snapshotPlan. The same build
               jobId: i.jobId == null ? null : parseId(i.jobId, 'images.jobId'),
             })),
     });
+    primeLoaders(ctx.loaders, created);
+    return created;
   }
 
   @Mutation(() => Snapshot, { description: 'Set a snapshot\'s own status; ACTIVE only when all its images are ACTIVE.' })
@@ -80,7 +81,7 @@ one for each ACTIVE plan of the project that has no snapshotPlan. The same build
     @Arg('status', () => SnapshotStatus) status: SnapshotStatus,
   ): Promise<Snapshot> {
     const changed = await ctx.services.snapshots.changeSnapshotStatus(parseId(snapshot, 'snapshot'), status);
-    ctx.loaders.snapshotById.clear(changed.id).prime(changed.id, changed);
+    primeLoaders(ctx.loaders, changed);
     return changed;
   }
 
@@ -95,7 +96,7 @@ becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has tha
     @Arg('passed', () => Boolean) passed: boolean,
   ): Promise<Snapshot | null> {
     const changed = await ctx.services.snapshots.buildFinished(parseId(build, 'build'), passed);
-    if (changed) ctx.loaders.snapshotById.clear(changed.id).prime(changed.id, changed);
+    primeLoaders(ctx.loaders, changed);
     return changed;
   }
 
@@ -109,7 +110,7 @@ becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has tha
       projectRef(project),
       snapshot == null ? null : parseId(snapshot, 'snapshot'),
     );
-    ctx.loaders.projectById.clear(changed.id).prime(changed.id, changed);
+    primeLoaders(ctx.loaders, changed);
     return changed;
   }
 
@@ -134,6 +135,6 @@ becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has tha
 export class SnapshotConnectionResolver {
   @FieldResolver(() => Int, { description: 'How many snapshots the listing has in all pages.' })
   totalCount(@Root() connection: SnapshotConnection, @Ctx() ctx: Context): Promise<number> {
-    return ctx.services.snapshotQueries.count(ctx.services.dataSource, connection.filter);
+    return ctx.services.snapshotQueries.count(ctx.services.db, connection.filter);
   }
 }

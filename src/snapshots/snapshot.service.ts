@@ -1,15 +1,16 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { ChangeFeed } from '../events/change-feed';
 import type { SnapshotChange } from '../events/snapshot-change';
 import { badInput, conflict, invalidTransition, notFound } from '../errors';
+import type { EntityRow } from '../database/entity-rows';
 import { uniqueViolation } from '../database/pg-errors';
+import { type Db, type RowLock, type SqlFragment, sql } from '../database/sql';
+import { snapshotStatusCodes } from '../database/status-codes';
 import type { Tables } from '../database/tables';
 import { PlanStatus } from '../projects/plan-status';
 import type { Plan } from '../projects/plan.entity';
 import type { Project } from '../projects/project.entity';
 import { type ProjectQueries, matchProject } from '../projects/project.queries';
 import {
-  STATUS_CODE,
   SnapshotStatus,
   aggregateStatus,
   snapshotChangeRefusal,
@@ -39,7 +40,7 @@ function imagePlanRefusal(plan: Plan, project: Project): string | null {
 /** Changes to snapshots and images: each one transaction, the snapshot row locked first. */
 export class SnapshotService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
     private readonly t: Tables,
     private readonly projects: ProjectQueries,
     private readonly snapshots: SnapshotQueries,
@@ -50,13 +51,13 @@ export class SnapshotService {
    * Runs `work` in a transaction; the snapshots it reports through `changed`
    * are told to subscribers once, if and when the transaction commits.
    */
-  private async change<T>(work: (em: EntityManager, changed: (s: SnapshotChange) => void) => Promise<T>): Promise<T> {
+  private async change<T>(work: (tx: Db, changed: (s: SnapshotChange) => void) => Promise<T>): Promise<T> {
     const changes: SnapshotChange[] = [];
-    const result = await this.dataSource.transaction(async (em) => {
-      const value = await work(em, (c) => {
+    const result = await this.db.transaction(async (tx) => {
+      const value = await work(tx, (c) => {
         if (!changes.some((known) => known.snapshotId === c.snapshotId)) changes.push(c);
       });
-      await this.feed.publish(em, changes);
+      await this.feed.publish(tx, changes);
       return value;
     });
     this.feed.committed(changes);
@@ -69,7 +70,7 @@ export class SnapshotService {
 
   async create(input: NewSnapshot): Promise<Snapshot> {
     try {
-      return await this.change((em, changed) => this.insertSnapshot(em, input, changed));
+      return await this.change((tx, changed) => this.insertSnapshot(tx, input, changed));
     } catch (err) {
       const constraint = uniqueViolation(err);
       if (constraint === 'snapshot_image_job_id_key') throw conflict('A job id is already used by another image');
@@ -78,36 +79,40 @@ export class SnapshotService {
   }
 
   private async insertSnapshot(
-    em: EntityManager,
+    tx: Db,
     input: NewSnapshot,
     changed: (s: SnapshotChange) => void,
   ): Promise<Snapshot> {
-    const project = matchProject(await this.projects.projectsByRef(em, [input.projectRef]), input.projectRef);
+    const project = matchProject(await this.projects.projectsByRef(tx, [input.projectRef]), input.projectRef);
     if (!project) throw notFound('project', input.projectRef);
     if (input.buildId) {
-      const existing = await this.snapshotOfBuild(em, input.buildId);
+      const existing = await this.snapshotOfBuild(tx, input.buildId);
       if (existing) return this.retried(existing, project);
     }
-    const plans = await this.imagePlans(em, project, input.images);
+    const plans = await this.imagePlans(tx, project, input.images);
     const jobIds = (input.images ?? []).map((i) => i.jobId).filter((id): id is string => id !== null);
     if (jobIds.length) {
-      const used = await em.query('SELECT job_id FROM snapshot_image WHERE job_id = ANY($1::uuid[]) LIMIT 1', [jobIds]);
-      if (used.length) throw conflict(`Job id ${used[0].job_id} is already used by another image`);
+      const used = await tx.maybeOne(
+        sql<{ jobId: string }>`SELECT job_id AS "jobId" FROM snapshot_image WHERE job_id = ANY(${jobIds}::uuid[]) LIMIT 1`,
+      );
+      if (used) throw conflict(`Job id ${used.jobId} is already used by another image`);
     }
-    const [row] = await em.query(
-      `INSERT INTO snapshot (project_id, status, build_id, revision) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (build_id) DO NOTHING RETURNING ${this.t.snapshot.select('snapshot')}`,
-      [project.id, STATUS_CODE[SnapshotStatus.PENDING], input.buildId, input.revision],
+    const row = await tx.maybeOne(
+      sql<EntityRow>`INSERT INTO snapshot (project_id, status, build_id, revision)
+       VALUES (${project.id}, ${snapshotStatusCodes.encode(SnapshotStatus.PENDING)}, ${input.buildId}, ${input.revision})
+       ON CONFLICT (build_id) DO NOTHING RETURNING ${this.t.snapshot.selectList('snapshot')}`,
     );
-    if (!row) return this.retried((await this.snapshotOfBuild(em, input.buildId!))!, project);
+    if (!row) return this.retried((await this.snapshotOfBuild(tx, input.buildId!))!, project);
     const snapshot = this.t.snapshot.hydrate(row);
     const jobOf = new Map((input.images ?? []).map((i) => [i.planId, i.jobId]));
-    await em.query(
-      // Creation times one microsecond apart keep the images in the order given, whatever the clock's resolution.
-      `INSERT INTO snapshot_image (snapshot_id, plan_id, status, job_id, date_created)
-       SELECT $1, plan_id, $2, job_id, clock_timestamp() + (n - 1) * interval '1 microsecond'
-       FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS t (plan_id, job_id, n)`,
-      [snapshot.id, STATUS_CODE[SnapshotStatus.UNKNOWN], plans.map((p) => p.id), plans.map((p) => jobOf.get(p.id) ?? null)],
+    const planIds = plans.map((p) => p.id);
+    const planJobIds = plans.map((p) => jobOf.get(p.id) ?? null);
+    // Creation times one microsecond apart keep the images in the order given, whatever the clock's resolution.
+    await tx.exec(
+      sql`INSERT INTO snapshot_image (snapshot_id, plan_id, status, job_id, date_created)
+       SELECT ${snapshot.id}, plan_id, ${snapshotStatusCodes.encode(SnapshotStatus.UNKNOWN)}, job_id,
+              clock_timestamp() + (n - 1) * interval '1 microsecond'
+       FROM unnest(${planIds}::uuid[], ${planJobIds}::uuid[]) WITH ORDINALITY AS t (plan_id, job_id, n)`,
     );
     changed(SnapshotService.changeOf(snapshot));
     return snapshot;
@@ -121,15 +126,14 @@ export class SnapshotService {
     return existing;
   }
 
-  private async snapshotOfBuild(em: EntityManager, buildId: string, lock = ''): Promise<Snapshot | null> {
-    const rows = await em.query(`SELECT ${this.t.snapshot.select('s')} FROM snapshot s WHERE s.build_id = $1 ${lock}`, [buildId]);
-    return rows.length ? this.t.snapshot.hydrate(rows[0]) : null;
+  private snapshotOfBuild(tx: Db, buildId: string, lock: RowLock = 'none'): Promise<Snapshot | null> {
+    return this.t.snapshot.maybeOne(tx, sql`build_id = ${buildId}`, lock);
   }
 
   /** The plans that get an image: those named, checked; else every ACTIVE plan that uses its own images. */
-  private async imagePlans(em: EntityManager, project: Project, images: NewSnapshot['images']): Promise<Plan[]> {
+  private async imagePlans(tx: Db, project: Project, images: NewSnapshot['images']): Promise<Plan[]> {
     if (images === null) {
-      const plans = (await this.projects.plansOfProjects(em, [project.id])).filter(
+      const plans = (await this.projects.plansOfProjects(tx, [project.id])).filter(
         (p) => p.status === PlanStatus.ACTIVE && p.snapshotPlanId === null,
       );
       if (!plans.length) throw badInput(`Project ${project.slug} has no ACTIVE plan that uses its own images`, 'images');
@@ -142,7 +146,7 @@ export class SnapshotService {
     const jobIds = images.map((i) => i.jobId).filter((id) => id !== null);
     const repeatedJob = jobIds.find((id, n) => jobIds.indexOf(id) !== n);
     if (repeatedJob) throw badInput(`Job id ${repeatedJob} is named more than once`, 'images');
-    const found = new Map((await this.projects.plansById(em, planIds)).map((p) => [p.id, p]));
+    const found = new Map((await this.t.plan.byIds(tx, planIds)).map((p) => [p.id, p]));
     return planIds.map((id) => {
       const plan = found.get(id);
       if (!plan) throw notFound('plan', id);
@@ -152,17 +156,22 @@ export class SnapshotService {
     });
   }
 
-  /** Locks the snapshot row, then reads its images in a statement of their own (so they are current). */
-  private async lockSnapshot(em: EntityManager, where: string, param: string): Promise<{ snapshot: Snapshot; images: SnapshotImage[] } | null> {
-    const rows = await em.query(`SELECT ${this.t.snapshot.select('s')} FROM snapshot s WHERE ${where} FOR UPDATE`, [param]);
-    if (!rows.length) return null;
-    const snapshot = this.t.snapshot.hydrate(rows[0]);
-    return { snapshot, images: await this.snapshots.imagesOfSnapshots(em, [snapshot.id]) };
+  /**
+   * Locks the snapshot row that meets `condition` (on the table `snapshot`), then
+   * reads its images in a statement of their own (so they are current).
+   */
+  private async lockSnapshot(tx: Db, condition: SqlFragment): Promise<{ snapshot: Snapshot; images: SnapshotImage[] } | null> {
+    const snapshot = await this.t.snapshot.maybeOne(tx, condition, 'forUpdate');
+    if (!snapshot) return null;
+    return { snapshot, images: await this.snapshots.imagesOfSnapshots(tx, [snapshot.id]) };
   }
 
   async changeImageStatus(imageId: string, status: SnapshotStatus): Promise<{ image: SnapshotImage; snapshot: Snapshot }> {
-    return this.change(async (em, changed) => {
-      const locked = await this.lockSnapshot(em, 's.id = (SELECT snapshot_id FROM snapshot_image WHERE id = $1)', imageId);
+    return this.change(async (tx, changed) => {
+      const locked = await this.lockSnapshot(
+        tx,
+        sql`snapshot.id = (SELECT i.snapshot_id FROM snapshot_image i WHERE i.id = ${imageId})`,
+      );
       const image = locked?.images.find((i) => i.id === imageId);
       if (!locked || !image) throw notFound('snapshot image', imageId);
       const { snapshot, images } = locked;
@@ -171,10 +180,10 @@ export class SnapshotService {
       if (kind === 'same') return { image, snapshot };
       image.status = status;
       const next = aggregateStatus(snapshot.status, images.map((i) => i.status));
-      await em.query(
-        `WITH image AS (UPDATE snapshot_image SET status = $2 WHERE id = $1)
-         UPDATE snapshot SET status = $4 WHERE id = $3 AND status <> $4`,
-        [image.id, STATUS_CODE[status], snapshot.id, STATUS_CODE[next]],
+      const nextCode = snapshotStatusCodes.encode(next);
+      await tx.exec(
+        sql`WITH image AS (UPDATE snapshot_image SET status = ${snapshotStatusCodes.encode(status)} WHERE id = ${image.id})
+         UPDATE snapshot SET status = ${nextCode} WHERE id = ${snapshot.id} AND status <> ${nextCode}`,
       );
       snapshot.status = next;
       changed(SnapshotService.changeOf(snapshot));
@@ -183,33 +192,33 @@ export class SnapshotService {
   }
 
   async changeSnapshotStatus(snapshotId: string, status: SnapshotStatus): Promise<Snapshot> {
-    return this.change(async (em, changed) => {
-      const locked = await this.lockSnapshot(em, 's.id = $1', snapshotId);
+    return this.change(async (tx, changed) => {
+      const locked = await this.lockSnapshot(tx, sql`snapshot.id = ${snapshotId}`);
       if (!locked) throw notFound('snapshot', snapshotId);
       const { snapshot, images } = locked;
       const refusal = snapshotChangeRefusal(snapshot.status, status, images.map((i) => i.status));
       if (refusal) throw invalidTransition(refusal);
-      return this.setStatus(em, snapshot, status, changed);
+      return this.setStatus(tx, snapshot, status, changed);
     });
   }
 
   /** The build that produces a snapshot finished; null when no snapshot has that build. */
   async buildFinished(buildId: string, passed: boolean): Promise<Snapshot | null> {
-    return this.change(async (em, changed) => {
-      const snapshot = await this.snapshotOfBuild(em, buildId, 'FOR UPDATE');
+    return this.change(async (tx, changed) => {
+      const snapshot = await this.snapshotOfBuild(tx, buildId, 'forUpdate');
       if (!snapshot) return null;
-      return this.setStatus(em, snapshot, statusAfterBuild(snapshot.status, passed), changed);
+      return this.setStatus(tx, snapshot, statusAfterBuild(snapshot.status, passed), changed);
     });
   }
 
   private async setStatus(
-    em: EntityManager,
+    tx: Db,
     snapshot: Snapshot,
     status: SnapshotStatus,
     changed: (s: SnapshotChange) => void,
   ): Promise<Snapshot> {
     if (snapshot.status === status) return snapshot;
-    await em.query('UPDATE snapshot SET status = $2 WHERE id = $1', [snapshot.id, STATUS_CODE[status]]);
+    await tx.exec(sql`UPDATE snapshot SET status = ${snapshotStatusCodes.encode(status)} WHERE id = ${snapshot.id}`);
     snapshot.status = status;
     changed(SnapshotService.changeOf(snapshot));
     return snapshot;
@@ -217,13 +226,12 @@ export class SnapshotService {
 
   /** Makes an ACTIVE snapshot of the project its current one, or clears it (null). */
   async setCurrent(projectRef: string, snapshotId: string | null): Promise<Project> {
-    return this.change(async (em, changed) => {
-      const project = matchProject(await this.projects.projectsByRef(em, [projectRef], 'FOR UPDATE'), projectRef);
+    return this.change(async (tx, changed) => {
+      const project = matchProject(await this.projects.projectsByRef(tx, [projectRef], 'forUpdate'), projectRef);
       if (!project) throw notFound('project', projectRef);
       if (snapshotId !== null) {
-        const rows = await em.query(`SELECT ${this.t.snapshot.select('s')} FROM snapshot s WHERE s.id = $1 FOR SHARE`, [snapshotId]);
-        if (!rows.length) throw notFound('snapshot', snapshotId);
-        const snapshot = this.t.snapshot.hydrate(rows[0]);
+        const snapshot = await this.t.snapshot.maybeOne(tx, sql`id = ${snapshotId}`, 'forShare');
+        if (!snapshot) throw notFound('snapshot', snapshotId);
         if (snapshot.projectId !== project.id) {
           throw badInput(`Snapshot ${snapshot.id} is not a snapshot of project ${project.slug}`, 'snapshot');
         }
@@ -232,7 +240,7 @@ export class SnapshotService {
         }
       }
       if (project.currentSnapshotId !== snapshotId) {
-        await em.query('UPDATE project SET current_snapshot_id = $2 WHERE id = $1', [project.id, snapshotId]);
+        await tx.exec(sql`UPDATE project SET current_snapshot_id = ${snapshotId} WHERE id = ${project.id}`);
         for (const id of [project.currentSnapshotId, snapshotId]) {
           if (id !== null) changed({ snapshotId: id, projectId: project.id });
         }

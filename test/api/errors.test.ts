@@ -1,3 +1,4 @@
+import { sql, trustedSql } from '../../src/database/sql';
 import { createPlan, createProject, ok } from '../helpers/factories';
 import { useServers } from '../helpers/test-server';
 
@@ -36,7 +37,10 @@ describe('unexpected errors', () => {
   it('mask a failing SQL statement, the database error included', async () => {
     const { server } = suite;
     const queries = server.app.services.projectQueries;
-    jest.spyOn(queries, 'allProjects').mockImplementation((sql) => sql.query(`SELECT * FROM ${SECRET}`));
+    jest.spyOn(queries, 'allProjects').mockImplementation(async (db) => {
+      await db.exec(sql`SELECT * FROM ${trustedSql(SECRET)}`);
+      return [];
+    });
     expectMasked(await server.gql('{ projects { id } }'), 'projects');
   });
 

@@ -1,10 +1,9 @@
+import { snapshotStatusCodes } from '../../src/database/status-codes';
 import {
-  STATUS_CODE,
   SnapshotStatus as S,
   aggregateStatus,
   snapshotChangeRefusal,
   statusAfterBuild,
-  statusFromCode,
   transition,
 } from '../../src/snapshots/snapshot-lifecycle';
 
@@ -82,6 +81,9 @@ describe('statusAfterBuild', () => {
 });
 
 describe('status codes', () => {
+  const STATUS_CODE = snapshotStatusCodes.codes;
+  const statusFromCode = (code: number) => snapshotStatusCodes.decode(code);
+
   it('keeps the stored codes: unknown 0, active 1, failed 2, invalidated 3, pending 4', () => {
     expect(STATUS_CODE).toEqual({ UNKNOWN: 0, ACTIVE: 1, FAILED: 2, INVALIDATED: 3, PENDING: 4 });
     for (const s of ALL) expect(statusFromCode(STATUS_CODE[s])).toBe(s);
