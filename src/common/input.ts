@@ -17,6 +17,29 @@ export function text(value: string, argument: string, min: number, max: number):
   return value;
 }
 
+/** Control characters: C0 (NUL to U+001F), DEL and C1 (U+0080 to U+009F). */
+const CONTROL = /\p{Cc}/u;
+
+export const MAX_SCHEDULER_ID = 255;
+
+/**
+ * An id the scheduler chose, for a build or a job: 1 to 255 characters and no
+ * control characters, kept exactly as given. A UUID in any form that `parseId`
+ * takes is made canonical, so that its dashed and undashed forms, in any case,
+ * name the same build or job.
+ */
+export function schedulerId(value: string, argument: string): string {
+  if (CONTROL.test(value)) {
+    throw badInput(`"${argument}" must not contain control characters (U+0000 to U+001F, U+007F to U+009F)`, argument);
+  }
+  if (LONE_SURROGATE.test(value)) throw badInput(`"${argument}" must be valid Unicode (it has an unpaired surrogate)`, argument);
+  const length = [...value].length;
+  if (length < 1 || length > MAX_SCHEDULER_ID) {
+    throw badInput(`"${argument}" must be 1 to ${MAX_SCHEDULER_ID} characters long, got ${length}`, argument);
+  }
+  return canonicalUuid(value) ?? value;
+}
+
 export function slug(value: string, argument = 'slug'): string {
   if (!SLUG.test(value)) {
     throw badInput(

@@ -110,8 +110,8 @@ const TABS = [
   {
     query: SCHEDULER_WRITE,
     variables:
-      '{\n  "project": "my-project",\n  "buildId": "6f1b0e4c-3f0a-4a53-9a5e-2d1c9d0f7b11",\n  "revision": "main",\n' +
-      '  "image": "<image id>",\n  "build": "6f1b0e4c-3f0a-4a53-9a5e-2d1c9d0f7b11",\n  "passed": true,\n  "snapshot": "<snapshot id>"\n}',
+      '{\n  "project": "my-project",\n  "buildId": "main-1234",\n  "revision": "main",\n' +
+      '  "image": "<image id>",\n  "build": "main-1234",\n  "passed": true,\n  "snapshot": "<snapshot id>"\n}',
   },
   { query: ADMIN, variables: '{\n  "project": "my-project",\n  "slug": "my-project",\n  "name": "My project",\n  "label": "linux"\n}' },
 ];

@@ -126,8 +126,9 @@ async function fill(tx: Db, projects: number): Promise<void> {
      WHERE l.project_id = b.project_id AND b.label = ${PLAN_LABELS[BORROWING_PLAN - 1]!} AND l.label = ${PLAN_LABELS[LENDING_PLAN - 1]!}`,
   );
   // Snapshots and their images in one statement, so that both see each
-  // snapshot's history. Revisions are 40 hex digits; images are created in
-  // plan order, a millisecond apart.
+  // snapshot's history. Revisions are 40 hex digits; build ids are UUIDs and
+  // job ids are named the way CI systems do ("project-00001/42/3"); images
+  // are created in plan order, a millisecond apart.
   await tx.exec(
     sql`WITH history (name, snapshot_status, image_statuses) AS (
        VALUES ${historiesSql()}
@@ -147,7 +148,8 @@ async function fill(tx: Db, projects: number): Promise<void> {
        FROM planned
      )
      INSERT INTO snapshot_image (snapshot_id, plan_id, status, date_created, job_id)
-     SELECT s.id, pl.id, s.image_statuses[pl.n], s.date_created + make_interval(secs => pl.n / 1000.0), gen_random_uuid()
+     SELECT s.id, pl.id, s.image_statuses[pl.n], s.date_created + make_interval(secs => pl.n / 1000.0),
+            format('%s/%s/%s', s.slug, s.k, pl.n)
      FROM planned s
      JOIN (SELECT id, project_id, row_number() OVER (PARTITION BY project_id ORDER BY date_created, id) AS n
            FROM plan WHERE snapshot_plan_id IS NULL) AS pl ON pl.project_id = s.project_id

@@ -25,7 +25,10 @@ export class SnapshotImage {
   @CreateDateColumn({ name: 'date_created', type: 'timestamptz' })
   dateCreated!: Date;
 
-  @Field(() => ID, { nullable: true, description: 'The job that builds this image, as the scheduler named it.' })
-  @Column('uuid', { name: 'job_id', nullable: true, unique: true })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The job that builds this image, as the scheduler named it (a UUID comes back lower case with dashes).',
+  })
+  @Column('varchar', { name: 'job_id', length: 255, nullable: true, unique: true })
   jobId!: string | null;
 }

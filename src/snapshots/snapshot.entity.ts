@@ -21,8 +21,11 @@ export class Snapshot {
   @CreateDateColumn({ name: 'date_created', type: 'timestamptz' })
   dateCreated!: Date;
 
-  @Field(() => ID, { nullable: true, description: 'The build that produces this snapshot, as the scheduler named it.' })
-  @Column('uuid', { name: 'build_id', nullable: true, unique: true })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The build that produces this snapshot, as the scheduler named it (a UUID comes back lower case with dashes).',
+  })
+  @Column('varchar', { name: 'build_id', length: 255, nullable: true, unique: true })
   buildId!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The source revision the snapshot is built from.' })

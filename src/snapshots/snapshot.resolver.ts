@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseId } from '../common/ids';
-import { projectRef, text } from '../common/input';
+import { projectRef, schedulerId, text } from '../common/input';
 import { type Context, primeLoaders } from '../context';
 import { notFound } from '../errors';
 import { Project } from '../projects/project.entity';
@@ -54,20 +54,24 @@ one for each ACTIVE plan of the project that has no snapshotPlan. The same build
   async createSnapshot(
     @Ctx() ctx: Context,
     @Arg('project', () => ID) project: string,
-    @Arg('buildId', () => ID, { nullable: true }) buildId?: string | null,
+    @Arg('buildId', () => ID, {
+      nullable: true,
+      description: 'The scheduler\'s id of the build: 1 to 255 characters, no control characters (a UUID in any case, with or without dashes, is one id).',
+    })
+    buildId?: string | null,
     @Arg('revision', () => String, { nullable: true }) revision?: string | null,
     @Arg('images', () => [SnapshotImageInput], { nullable: true }) images?: SnapshotImageInput[] | null,
   ): Promise<Snapshot> {
     const created = await ctx.services.snapshots.create({
       projectRef: projectRef(project),
-      buildId: buildId == null ? null : parseId(buildId, 'buildId'),
+      buildId: buildId == null ? null : schedulerId(buildId, 'buildId'),
       revision: revision == null ? null : text(revision, 'revision', 0, 255),
       images:
         images == null
           ? null
           : images.map((i) => ({
               planId: parseId(i.plan, 'images.plan'),
-              jobId: i.jobId == null ? null : parseId(i.jobId, 'images.jobId'),
+              jobId: i.jobId == null ? null : schedulerId(i.jobId, 'images.jobId'),
             })),
     });
     primeLoaders(ctx.loaders, created);
@@ -92,10 +96,10 @@ becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has tha
   })
   async snapshotBuildFinished(
     @Ctx() ctx: Context,
-    @Arg('build', () => ID) build: string,
+    @Arg('build', () => ID, { description: 'The buildId the snapshot was created with.' }) build: string,
     @Arg('passed', () => Boolean) passed: boolean,
   ): Promise<Snapshot | null> {
-    const changed = await ctx.services.snapshots.buildFinished(parseId(build, 'build'), passed);
+    const changed = await ctx.services.snapshots.buildFinished(schedulerId(build, 'build'), passed);
     primeLoaders(ctx.loaders, changed);
     return changed;
   }

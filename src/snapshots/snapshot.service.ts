@@ -93,7 +93,7 @@ export class SnapshotService {
     const jobIds = (input.images ?? []).map((i) => i.jobId).filter((id): id is string => id !== null);
     if (jobIds.length) {
       const used = await tx.maybeOne(
-        sql<{ jobId: string }>`SELECT job_id AS "jobId" FROM snapshot_image WHERE job_id = ANY(${jobIds}::uuid[]) LIMIT 1`,
+        sql<{ jobId: string }>`SELECT job_id AS "jobId" FROM snapshot_image WHERE job_id = ANY(${jobIds}::text[]) LIMIT 1`,
       );
       if (used) throw conflict(`Job id ${used.jobId} is already used by another image`);
     }
@@ -112,7 +112,7 @@ export class SnapshotService {
       sql`INSERT INTO snapshot_image (snapshot_id, plan_id, status, job_id, date_created)
        SELECT ${snapshot.id}, plan_id, ${snapshotStatusCodes.encode(SnapshotStatus.UNKNOWN)}, job_id,
               clock_timestamp() + (n - 1) * interval '1 microsecond'
-       FROM unnest(${planIds}::uuid[], ${planJobIds}::uuid[]) WITH ORDINALITY AS t (plan_id, job_id, n)`,
+       FROM unnest(${planIds}::uuid[], ${planJobIds}::text[]) WITH ORDINALITY AS t (plan_id, job_id, n)`,
     );
     changed(SnapshotService.changeOf(snapshot));
     return snapshot;

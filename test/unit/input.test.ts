@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../../src/common/cursor';
 import { canonicalUuid, parseId } from '../../src/common/ids';
-import { pageSize, projectRef, slug, text } from '../../src/common/input';
+import { pageSize, projectRef, schedulerId, slug, text } from '../../src/common/input';
 import { ConfigError, loadConfig } from '../../src/config';
 
 const code = (fn: () => unknown) => {
@@ -37,6 +37,14 @@ describe('input', () => {
     expect(text('😀'.repeat(64), 'name', 1, 64)).toHaveLength(128);
     expect(code(() => text('', 'name', 1, 64))).toBe('BAD_USER_INPUT');
     expect(code(() => text('a\u0000b', 'name', 1, 64))).toBe('BAD_USER_INPUT');
+  });
+  it('keeps a scheduler id as given, a UUID in canonical form', () => {
+    for (const id of ['1234', 'main-5678', 'gh-run-9876543210-2', ' a b ', 'Main-5678', 'é'.repeat(255)]) expect(schedulerId(id, 'buildId')).toBe(id);
+    expect(schedulerId('0F1E2D3C4B5A69788796A5B4C3D2E1F0', 'buildId')).toBe('0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0');
+    expect(schedulerId('0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0', 'buildId')).toBe('0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0');
+    for (const bad of ['', 'x'.repeat(256), 'a\nb', 'a\u0000', '\u007f', '\u009f', 'tab\t', '\ud800']) {
+      expect(code(() => schedulerId(bad, 'buildId'))).toBe('BAD_USER_INPUT');
+    }
   });
   it('checks page sizes', () => {
     expect(pageSize(1)).toBe(1);
