@@ -19,6 +19,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The status board's own files (its libraries come from node_modules).
+COPY board ./board
 
 # The embedded database (used when DATABASE_URL is unset) keeps its files in /data.
 RUN mkdir -p /data && chown node:node /data

@@ -10,6 +10,7 @@ import { type Context, createContext } from './context';
 import { pgPool } from './database/pool';
 import { AppError, ErrorCode } from './errors';
 import { errorFormatter } from './format-error';
+import { serveBoard } from './http/board';
 import { Readiness, sendHealth, sendReadiness } from './http/health';
 import { Metrics } from './http/metrics';
 import { PLAYGROUND_ASSETS, sendPlayground, sendPlaygroundAsset, wantsPlayground } from './http/playground';
@@ -134,6 +135,7 @@ export class Server {
     if (url.pathname === '/readyz') return sendReadiness(res, this.readiness, this.stopping);
     if (url.pathname === '/metrics' && req.method === 'GET') return this.metrics.send(res);
     if (url.pathname.startsWith(PLAYGROUND_ASSETS) && req.method === 'GET' && sendPlaygroundAsset(res, url.pathname)) return;
+    if (serveBoard(req, res, url)) return;
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       return sendRequestError(res, 404, 'NOT_FOUND', `Nothing at ${url.pathname}; GraphQL is at /graphql`);
     }

@@ -5,7 +5,7 @@ import path from 'node:path';
 /**
  * GraphiQL, served by this server from the project's own node_modules (no
  * CDN: it must work where there is no internet): the page at GET /graphql
- * (and /) for browsers, its scripts and styles under /playground/assets/.
+ * for browsers (/ is the status board, http/board.ts), its scripts and styles under /playground/assets/.
  */
 export const PLAYGROUND_ASSETS = '/playground/assets/';
 
