@@ -14,7 +14,7 @@ export interface Config {
   poolSize: number;
   /** Longest a single SQL statement may run, in milliseconds. */
   statementTimeoutMs: number;
-  /** Bearer tokens and their roles (API_TOKENS); one random admin token when API_TOKENS is unset. */
+  /** Bearer tokens, their roles and names (API_TOKENS); one random admin token, named admin, when API_TOKENS is unset. */
   apiTokens: ApiToken[];
   /** The admin token made at start because API_TOKENS was unset (printed once); null otherwise. */
   generatedAdminToken: string | null;
@@ -68,7 +68,7 @@ function apiTokens(env: Env): { apiTokens: ApiToken[]; generatedAdminToken: stri
   const raw = env.API_TOKENS;
   if (raw === undefined || raw.trim() === '') {
     const token = generateToken();
-    return { apiTokens: [{ role: 'admin', token }], generatedAdminToken: token };
+    return { apiTokens: [{ role: 'admin', name: 'admin', token }], generatedAdminToken: token };
   }
   try {
     return { apiTokens: parseApiTokens(raw), generatedAdminToken: null };

@@ -23,7 +23,7 @@ const unauthenticated = (message: string): AppError => new AppError(ErrorCode.UN
 export function createAuthenticator(settings: AuthSettings): Authenticate {
   // Compare fixed-length digests, so that timingSafeEqual always gets equal lengths
   // and the time taken says nothing about the tokens.
-  const known = settings.apiTokens.map(({ role, token }) => ({ caller: Object.freeze({ role }) as Caller, digest: digest(token) }));
+  const known = settings.apiTokens.map(({ role, name, token }) => ({ caller: Object.freeze({ role, name }) as Caller, digest: digest(token) }));
   return (authorization) => {
     const header = authorization?.trim() ?? '';
     if (header === '') {
