@@ -3,19 +3,20 @@ import type { Db } from './database/sql';
 import type { RequestTrace } from './http/request-trace';
 import { Plan } from './projects/plan.entity';
 import { projectLoaders } from './projects/project.loaders';
+import { promotionLoaders } from './projects/promotion.loaders';
 import { Project } from './projects/project.entity';
 import type { Services } from './services';
 import { SnapshotImage } from './snapshots/snapshot-image.entity';
 import { snapshotLoaders } from './snapshots/snapshot.loaders';
 import { Snapshot } from './snapshots/snapshot.entity';
 
-export type Loaders = ReturnType<typeof projectLoaders> & ReturnType<typeof snapshotLoaders>;
+export type Loaders = ReturnType<typeof projectLoaders> & ReturnType<typeof snapshotLoaders> & ReturnType<typeof promotionLoaders>;
 
 /** What every resolver of one request gets: the app's services and this request's loaders. */
 export interface Context {
   services: Services;
   loaders: Loaders;
-  /** Who sent the request: its token's role, or anonymous. */
+  /** Who sent the request: its token's role and name, or anonymous. */
   caller: Caller;
   /** The HTTP request's trace, for its log line and metrics (none over WebSocket). */
   trace?: RequestTrace;
@@ -26,6 +27,7 @@ export function freshLoaders(services: Services, db: Db = services.db): Loaders 
   return {
     ...projectLoaders(services.projectQueries, services.tables, db),
     ...snapshotLoaders(services.snapshotQueries, services.tables, db),
+    ...promotionLoaders(services.promotionQueries, services.statusHistory, db),
   };
 }
 
@@ -43,11 +45,18 @@ export type ChangedRow = Project | Plan | Snapshot | SnapshotImage;
  */
 export function primeLoaders(loaders: Loaders, ...changed: (ChangedRow | null)[]): void {
   for (const row of changed) {
-    if (row instanceof Project) loaders.projectById.clear(row.id).prime(row.id, row);
+    if (row instanceof Project) {
+      loaders.projectById.clear(row.id).prime(row.id, row);
+      loaders.currentHistoryPage.clearAll();
+      loaders.currentHistoryCount.clear(row.id);
+    }
     else if (row instanceof Plan) {
       loaders.planById.clear(row.id).prime(row.id, row);
       loaders.plansByProject.clear(row.projectId);
-    } else if (row instanceof Snapshot) loaders.snapshotById.clear(row.id).prime(row.id, row);
+    } else if (row instanceof Snapshot) {
+      loaders.snapshotById.clear(row.id).prime(row.id, row);
+      loaders.statusHistoryBySnapshot.clear(row.id);
+    }
     else if (row instanceof SnapshotImage) {
       loaders.imageById.clear(row.id).prime(row.id, row);
       loaders.imagesBySnapshot.clear(row.snapshotId);

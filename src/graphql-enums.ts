@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { CurrentChangeKind } from './projects/current-change-kind';
 import { PlanStatus } from './projects/plan-status';
 import { SnapshotStatus } from './snapshots/snapshot-lifecycle';
 import { SnapshotState } from './snapshots/snapshot-state';
@@ -22,5 +23,15 @@ registerEnumType(SnapshotState, {
     ALL: { description: 'Every snapshot.' },
     VALID: { description: 'Every snapshot that is not INVALIDATED.' },
     INVALID: { description: 'Only INVALIDATED snapshots.' },
+  },
+});
+
+registerEnumType(CurrentChangeKind, {
+  name: 'CurrentChangeKind',
+  description: 'How a project\'s current snapshot changed.',
+  valuesConfig: {
+    SET: { description: 'setCurrentSnapshot named a snapshot.' },
+    CLEARED: { description: 'setCurrentSnapshot with null.' },
+    ROLLBACK: { description: 'rollbackCurrentSnapshot, or invalidateSnapshot with rollback.' },
   },
 });

@@ -6,8 +6,10 @@ import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { enforceMutationRoles } from './auth/permissions';
 import { PlanResolver } from './projects/plan.resolver';
 import { ProjectResolver } from './projects/project.resolver';
+import { CurrentSnapshotChangeConnectionResolver, CurrentSnapshotChangeResolver, PromotionResolver } from './projects/promotion.resolver';
 import { SnapshotImageResolver } from './snapshots/snapshot-image.resolver';
 import { SnapshotConnectionResolver, SnapshotResolver } from './snapshots/snapshot.resolver';
+import { SnapshotStatusChangeResolver, StatusHistoryResolver } from './snapshots/status-history.resolver';
 import { SnapshotChangedResolver } from './events/snapshot-changed.resolver';
 
 /**
@@ -38,7 +40,19 @@ function useSimpleResolvers(): void {
 export async function createSchema(): Promise<GraphQLSchema> {
   useSimpleResolvers();
   return enforceMutationRoles(await buildSchema({
-    resolvers: [ProjectResolver, PlanResolver, SnapshotResolver, SnapshotConnectionResolver, SnapshotImageResolver, SnapshotChangedResolver],
+    resolvers: [
+      ProjectResolver,
+      PlanResolver,
+      SnapshotResolver,
+      SnapshotConnectionResolver,
+      SnapshotImageResolver,
+      SnapshotChangedResolver,
+      PromotionResolver,
+      CurrentSnapshotChangeResolver,
+      CurrentSnapshotChangeConnectionResolver,
+      StatusHistoryResolver,
+      SnapshotStatusChangeResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     pubSub: NO_PUBSUB,

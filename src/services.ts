@@ -4,8 +4,11 @@ import { Tables } from './database/tables';
 import type { ChangeFeed } from './events/change-feed';
 import { ProjectQueries } from './projects/project.queries';
 import { ProjectService } from './projects/project.service';
+import { PromotionQueries } from './projects/promotion.queries';
+import { PromotionService } from './projects/promotion.service';
 import { SnapshotQueries } from './snapshots/snapshot.queries';
 import { SnapshotService } from './snapshots/snapshot.service';
+import { StatusHistory } from './snapshots/status-history';
 
 /** The app's services, built once per data source. */
 export class Services {
@@ -16,6 +19,10 @@ export class Services {
   readonly snapshotQueries: SnapshotQueries;
   readonly projects: ProjectService;
   readonly snapshots: SnapshotService;
+  readonly statusHistory: StatusHistory;
+  readonly promotionQueries: PromotionQueries;
+  /** Changes of projects' current snapshots. */
+  readonly promotion: PromotionService;
 
   constructor(
     readonly dataSource: DataSource,
@@ -26,6 +33,9 @@ export class Services {
     this.projectQueries = new ProjectQueries(this.tables);
     this.snapshotQueries = new SnapshotQueries(this.tables);
     this.projects = new ProjectService(this.db, this.tables, this.projectQueries);
-    this.snapshots = new SnapshotService(this.db, this.tables, this.projectQueries, this.snapshotQueries, feed);
+    this.statusHistory = new StatusHistory(this.tables);
+    this.snapshots = new SnapshotService(this.db, this.tables, this.projectQueries, this.snapshotQueries, this.statusHistory, feed);
+    this.promotionQueries = new PromotionQueries(this.tables, this.projectQueries);
+    this.promotion = new PromotionService(this.db, this.promotionQueries, this.statusHistory, feed);
   }
 }

@@ -13,6 +13,8 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   changeSnapshotStatus: 'scheduler',
   snapshotBuildFinished: 'scheduler',
   setCurrentSnapshot: 'scheduler',
+  rollbackCurrentSnapshot: 'scheduler',
+  invalidateSnapshot: 'scheduler',
   createProject: 'admin',
   createPlan: 'admin',
   setSnapshotPlan: 'admin',

@@ -1,4 +1,5 @@
 import type { ValueTransformer } from 'typeorm';
+import { CurrentChangeKind } from '../projects/current-change-kind';
 import { PlanStatus } from '../projects/plan-status';
 import { SnapshotStatus } from '../snapshots/snapshot-lifecycle';
 
@@ -53,4 +54,11 @@ export const snapshotStatusCodes = new StatusCodes<SnapshotStatus>('snapshot sta
 export const planStatusCodes = new StatusCodes<PlanStatus>('plan status', {
   [PlanStatus.INACTIVE]: 0,
   [PlanStatus.ACTIVE]: 1,
+});
+
+/** How a project's current snapshot changed (`current_snapshot_change.kind`). */
+export const currentChangeKindCodes = new StatusCodes<CurrentChangeKind>('current-snapshot change kind', {
+  [CurrentChangeKind.SET]: 0,
+  [CurrentChangeKind.CLEARED]: 1,
+  [CurrentChangeKind.ROLLBACK]: 2,
 });

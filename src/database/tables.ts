@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
+import { CurrentSnapshotChange } from '../projects/current-snapshot-change.entity';
 import { Plan } from '../projects/plan.entity';
 import { Project } from '../projects/project.entity';
 import { SnapshotImage } from '../snapshots/snapshot-image.entity';
+import { SnapshotStatusChange } from '../snapshots/snapshot-status-change.entity';
 import { Snapshot } from '../snapshots/snapshot.entity';
 import { EntityRows } from './entity-rows';
 
@@ -11,11 +13,15 @@ export class Tables {
   readonly plan: EntityRows<Plan>;
   readonly snapshot: EntityRows<Snapshot>;
   readonly image: EntityRows<SnapshotImage>;
+  readonly currentChange: EntityRows<CurrentSnapshotChange>;
+  readonly statusChange: EntityRows<SnapshotStatusChange>;
 
   constructor(dataSource: DataSource) {
     this.project = new EntityRows(dataSource, Project);
     this.plan = new EntityRows(dataSource, Plan);
     this.snapshot = new EntityRows(dataSource, Snapshot);
     this.image = new EntityRows(dataSource, SnapshotImage);
+    this.currentChange = new EntityRows(dataSource, CurrentSnapshotChange);
+    this.statusChange = new EntityRows(dataSource, SnapshotStatusChange);
   }
 }

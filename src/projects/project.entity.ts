@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @ObjectType({ description: 'A code base whose builds run on snapshots.' })
@@ -23,4 +23,8 @@ export class Project {
   /** The snapshot builds use now; a deleted snapshot is never current (ON DELETE SET NULL). */
   @Column('uuid', { name: 'current_snapshot_id', nullable: true })
   currentSnapshotId!: string | null;
+
+  @Field(() => Int, { description: 'Grows by one with every change of the current snapshot; 0 before the first.' })
+  @Column('int', { name: 'current_version', default: 0 })
+  currentVersion!: number;
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Db, type SqlFragment, sql, trustedSql } from '../database/sql';
-import { planStatusCodes, snapshotStatusCodes } from '../database/status-codes';
+import { currentChangeKindCodes, planStatusCodes, snapshotStatusCodes } from '../database/status-codes';
+import { CurrentChangeKind } from '../projects/current-change-kind';
 import { PlanStatus } from '../projects/plan-status';
 import { SnapshotStatus as S } from '../snapshots/snapshot-lifecycle';
 
@@ -92,7 +93,7 @@ export async function seed(dataSource: DataSource, options: SeedOptions): Promis
       if (!options.reset) {
         throw new DatabaseNotEmptyError(`the database already has ${n} projects; pass --reset to replace all data`);
       }
-      await tx.exec(sql`TRUNCATE snapshot_image, snapshot, plan, project`);
+      await tx.exec(sql`TRUNCATE snapshot_status_change, current_snapshot_change, snapshot_image, snapshot, plan, project`);
     }
     await fill(tx, PROJECTS_PER_SCALE * scale);
   });
@@ -160,7 +161,8 @@ async function fill(tx: Db, projects: number): Promise<void> {
        SELECT s.id FROM snapshot s WHERE s.project_id = p.id AND s.status = ${snapshotStatusCodes.encode(S.ACTIVE)}::smallint
        ORDER BY s.date_created DESC, s.id DESC LIMIT 1)`,
   );
-  await tx.exec(sql`ANALYZE project, plan, snapshot, snapshot_image`);
+  await histories(tx);
+  await tx.exec(sql`ANALYZE project, plan, snapshot, snapshot_image, snapshot_status_change, current_snapshot_change`);
 }
 
 async function count(db: Db): Promise<Omit<SeedReport, 'ms'>> {
@@ -176,4 +178,56 @@ async function count(db: Db): Promise<Omit<SeedReport, 'ms'>> {
     return Object.fromEntries(rows.map((r) => [snapshotStatusCodes.decode(r.status), r.n]));
   };
   return { ...totals, snapshotStatuses: await byStatus('snapshot'), imageStatuses: await byStatus('snapshot_image') };
+}
+
+/**
+ * The histories that go with the data, by the actor "seed": every snapshot's
+ * status changes (the path its status allows from PENDING at creation; an
+ * INVALIDATED snapshot whose images are all ACTIVE was invalidated by its
+ * build), and each project's promotions: every ACTIVE snapshot of the ten hours
+ * up to the current one was made current in turn, half an hour after it was
+ * created, the current one last.
+ */
+async function histories(tx: Db): Promise<void> {
+  const code = (status: S) => snapshotStatusCodes.encode(status);
+  const steps: [S, number, S, S][] = [
+    [S.PENDING, 0, S.UNKNOWN, S.PENDING],
+    [S.ACTIVE, 0, S.UNKNOWN, S.PENDING],
+    [S.ACTIVE, 1, S.PENDING, S.ACTIVE],
+    [S.FAILED, 0, S.UNKNOWN, S.PENDING],
+    [S.FAILED, 1, S.PENDING, S.FAILED],
+    [S.INVALIDATED, 0, S.UNKNOWN, S.PENDING],
+    [S.INVALIDATED, 1, S.PENDING, S.ACTIVE],
+    [S.INVALIDATED, 2, S.ACTIVE, S.INVALIDATED],
+  ];
+  await tx.exec(sql`
+    INSERT INTO snapshot_status_change (snapshot_id, from_status, to_status, actor, reason, at)
+    SELECT s.id, path.from_status, path.to_status, 'seed',
+           CASE WHEN path.to_status = ${code(S.INVALIDATED)}
+                 AND ${code(S.ACTIVE)} = ALL (SELECT i.status FROM snapshot_image i WHERE i.snapshot_id = s.id)
+                THEN format('build %s did not pass', s.build_id) END,
+           s.date_created + make_interval(mins => path.step * 10)
+    FROM snapshot s
+    JOIN unnest(${steps.map((p) => code(p[0]))}::smallint[], ${steps.map((p) => p[1])}::int[],
+                ${steps.map((p) => code(p[2]))}::smallint[], ${steps.map((p) => code(p[3]))}::smallint[])
+      AS path (status, step, from_status, to_status) ON path.status = s.status
+    ORDER BY s.date_created, s.id, path.step`);
+  await tx.exec(sql`
+    WITH promoted AS (
+      SELECT s.project_id, s.id, s.date_created,
+             row_number() OVER w AS version, lag(s.id) OVER w AS from_id
+      FROM project p
+      JOIN snapshot c ON c.id = p.current_snapshot_id
+      JOIN snapshot s ON s.project_id = p.id AND s.status = ${code(S.ACTIVE)}
+       AND s.date_created BETWEEN c.date_created - interval '10 hours' AND c.date_created
+      WINDOW w AS (PARTITION BY s.project_id ORDER BY s.date_created, s.id)
+    ), recorded AS (
+      INSERT INTO current_snapshot_change (project_id, version, kind, from_snapshot_id, to_snapshot_id, actor, at)
+      SELECT project_id, version, ${currentChangeKindCodes.encode(CurrentChangeKind.SET)}, from_id, id, 'seed',
+             date_created + interval '30 minutes'
+      FROM promoted
+    )
+    UPDATE project p SET current_version = n.versions
+    FROM (SELECT project_id, max(version) AS versions FROM promoted GROUP BY project_id) n
+    WHERE n.project_id = p.id`);
 }

@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { actorOf } from '../auth/caller';
 import { parseId } from '../common/ids';
+import { optionalReason } from '../common/reason';
 import { type Context, primeLoaders } from '../context';
 import { notFound } from '../errors';
 import { Plan } from '../projects/plan.entity';
@@ -41,8 +43,12 @@ when it has one, else its own; null when the snapshot has no such image.`,
     @Ctx() ctx: Context,
     @Arg('image', () => ID) image: string,
     @Arg('status', () => SnapshotStatus) status: SnapshotStatus,
+    @Arg('reason', () => String, { nullable: true }) reason?: string | null,
   ): Promise<SnapshotImage> {
-    const changed = await ctx.services.snapshots.changeImageStatus(parseId(image, 'image'), status);
+    const changed = await ctx.services.snapshots.changeImageStatus(parseId(image, 'image'), status, {
+      actor: actorOf(ctx.caller),
+      reason: optionalReason(reason),
+    });
     primeLoaders(ctx.loaders, changed.snapshot, changed.image);
     return changed.image;
   }

@@ -1,6 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { actorOf } from '../auth/caller';
 import { parseId } from '../common/ids';
 import { projectRef, schedulerId, text } from '../common/input';
+import { optionalReason } from '../common/reason';
 import { type Context, primeLoaders } from '../context';
 import { notFound } from '../errors';
 import { Project } from '../projects/project.entity';
@@ -62,7 +64,7 @@ one for each ACTIVE plan of the project that has no snapshotPlan. The same build
     @Arg('revision', () => String, { nullable: true }) revision?: string | null,
     @Arg('images', () => [SnapshotImageInput], { nullable: true }) images?: SnapshotImageInput[] | null,
   ): Promise<Snapshot> {
-    const created = await ctx.services.snapshots.create({
+    const created = await ctx.services.snapshots.create(actorOf(ctx.caller), {
       projectRef: projectRef(project),
       buildId: buildId == null ? null : schedulerId(buildId, 'buildId'),
       revision: revision == null ? null : text(revision, 'revision', 0, 255),
@@ -83,8 +85,12 @@ one for each ACTIVE plan of the project that has no snapshotPlan. The same build
     @Ctx() ctx: Context,
     @Arg('snapshot', () => ID) snapshot: string,
     @Arg('status', () => SnapshotStatus) status: SnapshotStatus,
+    @Arg('reason', () => String, { nullable: true }) reason?: string | null,
   ): Promise<Snapshot> {
-    const changed = await ctx.services.snapshots.changeSnapshotStatus(parseId(snapshot, 'snapshot'), status);
+    const changed = await ctx.services.snapshots.changeSnapshotStatus(parseId(snapshot, 'snapshot'), status, {
+      actor: actorOf(ctx.caller),
+      reason: optionalReason(reason),
+    });
     primeLoaders(ctx.loaders, changed);
     return changed;
   }
@@ -99,21 +105,7 @@ becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has tha
     @Arg('build', () => ID, { description: 'The buildId the snapshot was created with.' }) build: string,
     @Arg('passed', () => Boolean) passed: boolean,
   ): Promise<Snapshot | null> {
-    const changed = await ctx.services.snapshots.buildFinished(schedulerId(build, 'build'), passed);
-    primeLoaders(ctx.loaders, changed);
-    return changed;
-  }
-
-  @Mutation(() => Project, { description: 'Make an ACTIVE snapshot of the project its current one, or pass null to clear it.' })
-  async setCurrentSnapshot(
-    @Ctx() ctx: Context,
-    @Arg('project', () => ID) project: string,
-    @Arg('snapshot', () => ID, { nullable: true }) snapshot?: string | null,
-  ): Promise<Project> {
-    const changed = await ctx.services.snapshots.setCurrent(
-      projectRef(project),
-      snapshot == null ? null : parseId(snapshot, 'snapshot'),
-    );
+    const changed = await ctx.services.snapshots.buildFinished(schedulerId(build, 'build'), passed, actorOf(ctx.caller));
     primeLoaders(ctx.loaders, changed);
     return changed;
   }

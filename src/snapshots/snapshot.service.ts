@@ -20,6 +20,7 @@ import {
 import type { SnapshotImage } from './snapshot-image.entity';
 import type { Snapshot } from './snapshot.entity';
 import type { SnapshotQueries } from './snapshot.queries';
+import type { ChangeNote, StatusHistory } from './status-history';
 
 export interface NewSnapshot {
   projectRef: string;
@@ -44,6 +45,7 @@ export class SnapshotService {
     private readonly t: Tables,
     private readonly projects: ProjectQueries,
     private readonly snapshots: SnapshotQueries,
+    private readonly statusHistory: StatusHistory,
     private readonly feed: ChangeFeed,
   ) {}
 
@@ -68,9 +70,10 @@ export class SnapshotService {
     return { snapshotId: snapshot.id, projectId: snapshot.projectId };
   }
 
-  async create(input: NewSnapshot): Promise<Snapshot> {
+  /** Creates a snapshot, PENDING; its status history starts with UNKNOWN to PENDING by `actor`. */
+  async create(actor: string, input: NewSnapshot): Promise<Snapshot> {
     try {
-      return await this.change((tx, changed) => this.insertSnapshot(tx, input, changed));
+      return await this.change((tx, changed) => this.insertSnapshot(tx, input, actor, changed));
     } catch (err) {
       const constraint = uniqueViolation(err);
       if (constraint === 'snapshot_image_job_id_key') throw conflict('A job id is already used by another image');
@@ -81,6 +84,7 @@ export class SnapshotService {
   private async insertSnapshot(
     tx: Db,
     input: NewSnapshot,
+    actor: string,
     changed: (s: SnapshotChange) => void,
   ): Promise<Snapshot> {
     const project = matchProject(await this.projects.projectsByRef(tx, [input.projectRef]), input.projectRef);
@@ -114,6 +118,9 @@ export class SnapshotService {
               clock_timestamp() + (n - 1) * interval '1 microsecond'
        FROM unnest(${planIds}::uuid[], ${planJobIds}::text[]) WITH ORDINALITY AS t (plan_id, job_id, n)`,
     );
+    await this.statusHistory.record(tx, {
+      snapshotId: snapshot.id, from: SnapshotStatus.UNKNOWN, to: SnapshotStatus.PENDING, actor, reason: null,
+    });
     changed(SnapshotService.changeOf(snapshot));
     return snapshot;
   }
@@ -166,7 +173,8 @@ export class SnapshotService {
     return { snapshot, images: await this.snapshots.imagesOfSnapshots(tx, [snapshot.id]) };
   }
 
-  async changeImageStatus(imageId: string, status: SnapshotStatus): Promise<{ image: SnapshotImage; snapshot: Snapshot }> {
+  /** Sets an image's status, and its snapshot's with it; a move of the snapshot is recorded with the image and the note. */
+  async changeImageStatus(imageId: string, status: SnapshotStatus, note: ChangeNote): Promise<{ image: SnapshotImage; snapshot: Snapshot }> {
     return this.change(async (tx, changed) => {
       const locked = await this.lockSnapshot(
         tx,
@@ -185,29 +193,36 @@ export class SnapshotService {
         sql`WITH image AS (UPDATE snapshot_image SET status = ${snapshotStatusCodes.encode(status)} WHERE id = ${image.id})
          UPDATE snapshot SET status = ${nextCode} WHERE id = ${snapshot.id} AND status <> ${nextCode}`,
       );
+      if (next !== snapshot.status) {
+        await this.statusHistory.record(tx, { snapshotId: snapshot.id, from: snapshot.status, to: next, imageId: image.id, ...note });
+      }
       snapshot.status = next;
       changed(SnapshotService.changeOf(snapshot));
       return { image, snapshot };
     });
   }
 
-  async changeSnapshotStatus(snapshotId: string, status: SnapshotStatus): Promise<Snapshot> {
+  async changeSnapshotStatus(snapshotId: string, status: SnapshotStatus, note: ChangeNote): Promise<Snapshot> {
     return this.change(async (tx, changed) => {
       const locked = await this.lockSnapshot(tx, sql`snapshot.id = ${snapshotId}`);
       if (!locked) throw notFound('snapshot', snapshotId);
       const { snapshot, images } = locked;
       const refusal = snapshotChangeRefusal(snapshot.status, status, images.map((i) => i.status));
       if (refusal) throw invalidTransition(refusal);
-      return this.setStatus(tx, snapshot, status, changed);
+      return this.setStatus(tx, snapshot, status, note, changed);
     });
   }
 
-  /** The build that produces a snapshot finished; null when no snapshot has that build. */
-  async buildFinished(buildId: string, passed: boolean): Promise<Snapshot | null> {
+  /**
+   * The build that produces a snapshot finished; null when no snapshot has
+   * that build. A change it causes is recorded as "build <id> did not pass".
+   */
+  async buildFinished(buildId: string, passed: boolean, actor: string): Promise<Snapshot | null> {
     return this.change(async (tx, changed) => {
       const snapshot = await this.snapshotOfBuild(tx, buildId, 'forUpdate');
       if (!snapshot) return null;
-      return this.setStatus(tx, snapshot, statusAfterBuild(snapshot.status, passed), changed);
+      const note = { actor, reason: `build ${buildId} did not pass` };
+      return this.setStatus(tx, snapshot, statusAfterBuild(snapshot.status, passed), note, changed);
     });
   }
 
@@ -215,38 +230,14 @@ export class SnapshotService {
     tx: Db,
     snapshot: Snapshot,
     status: SnapshotStatus,
+    note: ChangeNote,
     changed: (s: SnapshotChange) => void,
   ): Promise<Snapshot> {
     if (snapshot.status === status) return snapshot;
     await tx.exec(sql`UPDATE snapshot SET status = ${snapshotStatusCodes.encode(status)} WHERE id = ${snapshot.id}`);
+    await this.statusHistory.record(tx, { snapshotId: snapshot.id, from: snapshot.status, to: status, ...note });
     snapshot.status = status;
     changed(SnapshotService.changeOf(snapshot));
     return snapshot;
-  }
-
-  /** Makes an ACTIVE snapshot of the project its current one, or clears it (null). */
-  async setCurrent(projectRef: string, snapshotId: string | null): Promise<Project> {
-    return this.change(async (tx, changed) => {
-      const project = matchProject(await this.projects.projectsByRef(tx, [projectRef], 'forUpdate'), projectRef);
-      if (!project) throw notFound('project', projectRef);
-      if (snapshotId !== null) {
-        const snapshot = await this.t.snapshot.maybeOne(tx, sql`id = ${snapshotId}`, 'forShare');
-        if (!snapshot) throw notFound('snapshot', snapshotId);
-        if (snapshot.projectId !== project.id) {
-          throw badInput(`Snapshot ${snapshot.id} is not a snapshot of project ${project.slug}`, 'snapshot');
-        }
-        if (snapshot.status !== SnapshotStatus.ACTIVE) {
-          throw invalidTransition(`Only an ACTIVE snapshot can be current; snapshot ${snapshot.id} is ${snapshot.status}`);
-        }
-      }
-      if (project.currentSnapshotId !== snapshotId) {
-        await tx.exec(sql`UPDATE project SET current_snapshot_id = ${snapshotId} WHERE id = ${project.id}`);
-        for (const id of [project.currentSnapshotId, snapshotId]) {
-          if (id !== null) changed({ snapshotId: id, projectId: project.id });
-        }
-        project.currentSnapshotId = snapshotId;
-      }
-      return project;
-    });
   }
 }

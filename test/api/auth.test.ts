@@ -15,6 +15,8 @@ const NEEDS: Record<string, 'scheduler' | 'admin'> = {
   changeSnapshotStatus: 'scheduler',
   snapshotBuildFinished: 'scheduler',
   setCurrentSnapshot: 'scheduler',
+  rollbackCurrentSnapshot: 'scheduler',
+  invalidateSnapshot: 'scheduler',
   createProject: 'admin',
   createPlan: 'admin',
   setSnapshotPlan: 'admin',
@@ -30,7 +32,7 @@ const expected = (role: Role, needs: 'scheduler' | 'admin'): 'ok' | 'UNAUTHENTIC
 interface Fixture {
   project: { id: string; slug: string };
   plans: { id: string }[];
-  /** ACTIVE, not current. */
+  /** ACTIVE, not current: it was, then the current snapshot was cleared (so a rollback returns to it). */
   active: { id: string; buildId: string };
   /** PENDING, images UNKNOWN. */
   pending: { id: string; buildId: string; images: { id: string }[] };
@@ -42,6 +44,9 @@ async function fixture(server: TestServer): Promise<Fixture> {
   const plans = [await createPlan(server, project.id), await createPlan(server, project.id)];
   const active = await createSnapshot(server, project.id, { buildId: randomUUID() });
   for (const image of active.images) await setImageStatus(server, image.id, 'ACTIVE');
+  for (const s of [active.id, null]) {
+    await ok(server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: project.id, s });
+  }
   const pending = await createSnapshot(server, project.id, { buildId: randomUUID() });
   return { project, plans, active: { id: active.id, buildId: active.buildId! }, pending: { id: pending.id, buildId: pending.buildId!, images: pending.images } };
 }
@@ -53,6 +58,8 @@ const CALLS: Record<string, (f: Fixture) => [string, Record<string, unknown>]> =
   changeSnapshotStatus: (f) => ['mutation($s: ID!) { changeSnapshotStatus(snapshot: $s, status: FAILED) { id } }', { s: f.pending.id }],
   snapshotBuildFinished: (f) => ['mutation($b: ID!) { snapshotBuildFinished(build: $b, passed: false) { id } }', { b: f.active.buildId }],
   setCurrentSnapshot: (f) => ['mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: f.project.id, s: f.active.id }],
+  rollbackCurrentSnapshot: (f) => ['mutation($p: ID!) { rollbackCurrentSnapshot(project: $p, reason: "test") { id } }', { p: f.project.id }],
+  invalidateSnapshot: (f) => ['mutation($s: ID!) { invalidateSnapshot(snapshot: $s, reason: "test") { id } }', { s: f.active.id }],
   createProject: () => ['mutation($s: String!) { createProject(slug: $s, name: "New") { id } }', { s: uniqueSlug('auth') }],
   createPlan: (f) => ['mutation($p: ID!) { createPlan(project: $p, label: "another plan") { id } }', { p: f.project.id }],
   setSnapshotPlan: (f) => ['mutation($a: ID!, $b: ID) { setSnapshotPlan(plan: $a, snapshotPlan: $b) { id } }', { a: f.plans[1]!.id, b: f.plans[0]!.id }],
@@ -70,6 +77,7 @@ async function state(server: TestServer, f: Fixture, slug?: string): Promise<unk
         name
         plans { id label status snapshotPlan { id } }
         currentSnapshot { id }
+        currentVersion
         snapshots(first: 100) { totalCount nodes { id status images { id status } } }
       }
     }`,
