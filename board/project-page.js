@@ -34,7 +34,9 @@ function Cell({ plan, snapshot, plans, flash }) {
   </td>`;
 }
 
-function Timeline({ history, now, loadOlder }) {
+function Timeline({ slug, history, now, loadOlder }) {
+  const end = (snapshot) =>
+    snapshot ? html`<a href=${snapshotHref(slug, snapshot.id)}><${Revision} revision=${snapshot.revision} id=${snapshot.id} /></a>` : html`<span class="muted">none</span>`;
   if (!history) return null;
   return html`<section class="history" aria-labelledby="history-heading">
     <h2 id="history-heading">Current snapshot history</h2>
@@ -45,9 +47,9 @@ function Timeline({ history, now, loadOlder }) {
         <${Tag} icon=${c.kind} kind=${`kind-${c.kind.toLowerCase()}`}>${KIND_WORDS[c.kind] ?? c.kind}<//>
         ${c.downgrade ? html`<${Tag} icon="DOWNGRADE" kind="downgrade">downgrade<//>` : null}
         <span class="move">
-          ${c.from ? html`<${Revision} revision=${c.from.revision} id=${c.from.id} />` : html`<span class="muted">none</span>`}
+          ${end(c.from)}
           <span aria-label="to"> → </span>
-          ${c.to ? html`<${Revision} revision=${c.to.revision} id=${c.to.id} />` : html`<span class="muted">none</span>`}
+          ${end(c.to)}
         </span>
         <span class="by">by <strong>${c.actor}</strong></span>
         <span class="muted"><${Age} iso=${c.at} now=${now} /></span>
@@ -201,7 +203,7 @@ export function ProjectPage({ features, live, now, slug, after, first }) {
                 ${s.expiredAt ? html` <${Tag} icon="EXPIRED" kind="expired">expired<//>` : null}
                 ${s.leases && s.leases.length ? html` <${Tag} icon="LEASED" kind="leased">${s.leases.length === 1 ? 'leased' : `${s.leases.length} leases`}<//>` : null}
               </th>
-              <td data-col="status" class=${flash ? 'flash' : ''}><${Status} status=${s.status} compact /></td>
+              <td data-col="status" class=${flash ? 'flash' : ''} title=${s.statusReason ? `Reason: ${s.statusReason}` : undefined}><${Status} status=${s.status} compact /></td>
               <td data-col="age"><${Age} iso=${s.dateCreated} now=${now} suffix="" /></td>
               ${state.plans.map((plan) => html`<${Cell} key=${plan.id} plan=${plan} snapshot=${s} plans=${state.plans} flash=${flash} />`)}
             </tr>`;
@@ -217,6 +219,6 @@ export function ProjectPage({ features, live, now, slug, after, first }) {
           ${[20, 50, 100].map((n) => (n === first ? html` <strong aria-current="true">${n}</strong>` : html` <a href=${`${projectHref(slug)}${n === 20 ? '' : `?first=${n}`}`}>${n}</a>`))}
         </span>
       </nav>
-      ${features.promotion ? html`<${Timeline} history=${history} now=${now} loadOlder=${loadOlderHistory} />` : null}`
+      ${features.promotion ? html`<${Timeline} slug=${slug} history=${history} now=${now} loadOlder=${loadOlderHistory} />` : null}`
       : null}`;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { BOARD_CSP, boardScripts } from '../../src/http/board';
@@ -20,6 +20,10 @@ const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 const originOf = (server: TestServer) => server.url.replace(/\/graphql$/, '');
 const base = () => originOf(suite.server);
 const JS_BUDGET_GZIP = 150 * 1024;
+/** The parts of the schema beyond the core that the board shows when the server has them. */
+const schemaText = readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8');
+const HAS_PROMOTION = /\bcurrentHistory\(/.test(schemaText) && /\bstatusHistory:/.test(schemaText);
+const HAS_RETENTION = /\bkeptBecause:/.test(schemaText) && /\bexpireSnapshots\(/.test(schemaText);
 
 /** The seeded database: 200 projects of 100 snapshots (src/seed). */
 beforeAll(async () => {
@@ -359,6 +363,121 @@ describe('the board in headless Chromium', () => {
       await context.close();
     } finally {
       await closed.close();
+    }
+  });
+  const promotionTest = browserAvailable && HAS_PROMOTION ? it : it.skip;
+  if (!HAS_PROMOTION) console.warn('SKIPPED: the board\'s promotion test needs Project.currentHistory and Snapshot.statusHistory in schema.graphql');
+
+  promotionTest('promotion: who set the current snapshot, the timeline of its changes (kind, actor, reason, rollbacks and downgrades), a snapshot\'s status history with reasons, live', async () => {
+    const project = await createProject(suite.server);
+    await createPlan(suite.server, project.slug, { label: 'linux' });
+    const activeSnapshot = async (revision: string) => {
+      const made = await createSnapshot(suite.server, project.slug, { revision });
+      for (const image of made.images) expect((await setImageStatus(suite.server, image.id, 'ACTIVE')).errors).toBeUndefined();
+      return made;
+    };
+    const older = await activeSnapshot('1'.repeat(40));
+    const newer = await activeSnapshot('2'.repeat(40));
+    const setCurrent = 'mutation($p: ID!, $s: ID, $r: String) { setCurrentSnapshot(project: $p, snapshot: $s, reason: $r) { currentVersion } }';
+    await ok(suite.server, setCurrent, { p: project.slug, s: older.id, r: 'first release' });
+    await ok(suite.server, setCurrent, { p: project.slug, s: newer.id, r: 'second release' });
+    await ok(suite.server, 'mutation($p: ID!) { rollbackCurrentSnapshot(project: $p, reason: "the second one breaks the tests") { currentVersion } }', { p: project.slug });
+    await ok(suite.server, 'mutation($s: ID!) { invalidateSnapshot(snapshot: $s, reason: "a bad base image") { status } }', { s: newer.id });
+    const api = (await ok(suite.server, `query($p: String!) { project(slug: $p) { currentHistory(first: 20) { nodes { version kind actor reason downgrade } } } }`, { p: project.slug })).project;
+    expect(api.currentHistory.nodes.map((c: any) => c.kind)).toEqual(['ROLLBACK', 'SET', 'SET']);
+
+    const { page, context, seen } = await open(base());
+    try {
+      // The board says who moved the current snapshot, and how.
+      await page.goto(`${base()}/board?q=${project.slug}`);
+      const setBy = page.locator(`tr[data-project="${project.slug}"] [data-col="set-by"]`);
+      await setBy.waitFor({ timeout: 30_000 });
+      expect(await setBy.textContent()).toContain(api.currentHistory.nodes[0].actor);
+      expect(await setBy.textContent()).toContain('rollback');
+      expect(await setBy.textContent()).toContain('downgrade');
+
+      // The project's timeline is the API's history, newest first.
+      await page.locator(`tr[data-project="${project.slug}"] th a`).click();
+      await page.locator('ol.timeline li').nth(2).waitFor({ timeout: 30_000 });
+      await waitLive(page);
+      const timeline = await page.locator('ol.timeline li').evaluateAll((items) =>
+        items.map((li) => ({ version: Number(li.getAttribute('data-version')), kind: li.getAttribute('data-kind'), text: li.textContent })),
+      );
+      expect(timeline.map(({ version, kind }) => ({ version, kind }))).toEqual(api.currentHistory.nodes.map((c: any) => ({ version: c.version, kind: c.kind })));
+      for (const [n, change] of api.currentHistory.nodes.entries()) {
+        expect(timeline[n]!.text).toContain(change.actor);
+        if (change.reason) expect(timeline[n]!.text).toContain(change.reason);
+        expect(timeline[n]!.text!.includes('downgrade')).toBe(change.downgrade);
+      }
+      expect(timeline[0]!.text).toContain('rollback');
+      await page.screenshot({ path: path.join(ARTIFACTS, `${databaseKind()}-project-history.png`), fullPage: true });
+
+      // A new change arrives by itself.
+      const third = await activeSnapshot('3'.repeat(40));
+      await ok(suite.server, setCurrent, { p: project.slug, s: third.id, r: 'third time lucky' });
+      await page.locator('ol.timeline li[data-version="4"]').waitFor({ timeout: 2_000 });
+      expect(await page.locator('ol.timeline li').first().textContent()).toContain('third time lucky');
+
+      // A snapshot's status history, with its reasons.
+      await page.goto(`${base()}/board/projects/${project.slug}/snapshots/${newer.id}`);
+      await page.locator('table.status-history tbody tr').first().waitFor({ timeout: 30_000 });
+      const statusHistory = (await ok(suite.server, 'query($s: ID!) { snapshot(id: $s) { statusReason statusHistory { from to reason } } }', { s: newer.id })).snapshot;
+      expect(await page.locator('table.status-history tbody tr').count()).toBe(statusHistory.statusHistory.length);
+      expect(await page.locator('table.status-history').textContent()).toContain('a bad base image');
+      expect(await page.locator('[data-field="status"]').textContent()).toContain(statusHistory.statusReason);
+      expect(seen.elsewhere).toEqual([]);
+      expect(seen.problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  const retentionTest = browserAvailable && HAS_RETENTION ? it : it.skip;
+  if (!HAS_RETENTION) console.warn('SKIPPED: the board\'s retention test needs Snapshot.keptBecause and Mutation.expireSnapshots in schema.graphql');
+
+  retentionTest('retention: expired snapshots counted and marked, leases with their holders and expiry, why a snapshot is kept', async () => {
+    const project = await createProject(suite.server);
+    await createPlan(suite.server, project.slug, { label: 'linux' });
+    const made: string[] = [];
+    for (const revision of ['a', 'b', 'c']) {
+      const snapshot = await createSnapshot(suite.server, project.slug, { revision: revision.repeat(40) });
+      for (const image of snapshot.images) await setImageStatus(suite.server, image.id, 'ACTIVE');
+      made.push(snapshot.id);
+    }
+    const [oldest, leased, current] = made as [string, string, string];
+    await ok(suite.server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { slug } }', { p: project.slug, s: current });
+    await ok(suite.server, 'mutation($s: ID!) { leaseSnapshot(snapshot: $s, holder: "build-4242", ttlSeconds: 7200) { id } }', { s: leased });
+    await ok(suite.server, 'mutation($p: ID!) { setRetentionPolicy(project: $p, keepActive: 0, keepDays: 0, keepHistory: 0) { slug } }', { p: project.slug });
+    const run = await ok(suite.server, 'mutation($p: ID!) { expireSnapshots(project: $p) { expired { id } } }', { p: project.slug });
+    expect(run.expireSnapshots.expired.map((s: any) => s.id)).toEqual([oldest]);
+
+    const { page, context, seen } = await open(base());
+    try {
+      await page.goto(`${base()}/board?q=${project.slug}`);
+      const expired = page.locator(`tr[data-project="${project.slug}"] [data-col="expired"]`);
+      await expired.waitFor({ timeout: 30_000 });
+      expect((await expired.textContent())!.trim()).toBe('1');
+
+      await page.goto(`${base()}/board/projects/${project.slug}`);
+      await page.locator(`tr[data-snapshot="${oldest}"]`).waitFor({ timeout: 30_000 });
+      expect(await page.locator(`tr[data-snapshot="${oldest}"] th`).textContent()).toContain('expired');
+      expect(await page.locator(`tr[data-snapshot="${leased}"] th`).textContent()).toContain('leased');
+      expect(await page.locator('.facts').textContent()).toContain('the newest 0 active');
+
+      await page.goto(`${base()}/board/projects/${project.slug}/snapshots/${leased}`);
+      await page.locator('table.leases tbody tr').first().waitFor({ timeout: 30_000 });
+      expect(await page.locator('table.leases tbody tr').first().textContent()).toContain('build-4242');
+      expect(await page.locator('[data-field="keptBecause"] [data-keep]').evaluateAll((tags) => tags.map((t) => t.getAttribute('data-keep')))).toEqual(['LEASED']);
+      await page.screenshot({ path: path.join(ARTIFACTS, `${databaseKind()}-snapshot-leased.png`), fullPage: true });
+
+      await page.goto(`${base()}/board/projects/${project.slug}/snapshots/${oldest}`);
+      await page.locator('[data-field="expiredAt"]').waitFor({ timeout: 30_000 });
+      expect(await page.locator('[data-field="expiredAt"]').textContent()).toContain('expired');
+      expect(await page.locator('[data-field="keptBecause"]').textContent()).toContain('nothing keeps it');
+      expect(seen.elsewhere).toEqual([]);
+      expect(seen.problems).toEqual([]);
+    } finally {
+      await context.close();
     }
   });
 });
