@@ -153,8 +153,8 @@ function App() {
       <a class="brand" href="/board">Snapshot board</a>
       <nav aria-label="Elsewhere">
         <a href="/graphql">GraphQL playground</a>
-        <button type="button" class="linkish" onClick=${() => setAuth({ asking: true, message: null })} aria-label=${hasToken ? 'Token: one is set; change or forget it' : 'Token: none; give one'}>
-          ${hasToken ? 'Token set' : 'No token'}
+        <button type="button" class="linkish" onClick=${() => setAuth({ asking: true, message: null })} aria-label=${hasToken ? 'A token is set: change or forget it' : 'Read with a token'}>
+          ${hasToken ? 'Token set' : 'Use a token'}
         </button>
       </nav>
       ${liveState ? html`<${LiveNotice} state=${liveState} now=${now} />` : null}

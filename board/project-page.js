@@ -67,6 +67,7 @@ export function ProjectPage({ features, live, now, slug, after, first }) {
   const stateRef = useRef(null);
   stateRef.current = state;
   const historyTimer = useRef(null);
+  const reloadTimer = useRef(null);
   const params = new URLSearchParams(location.search);
   const pageNumber = Math.max(1, Number(params.get('page')) || 1);
 
@@ -122,6 +123,12 @@ export function ProjectPage({ features, live, now, slug, after, first }) {
     if (!st || st.missing) return;
     const moved = s.isCurrent ? st.currentId !== s.id : st.currentId === s.id;
     const known = st.rows.some((r) => r.id === s.id);
+    // An image of a plan the page does not know yet (made since it was read): read the page again.
+    if (s.images.some((i) => !st.plans.some((p) => p.id === i.plan.id))) {
+      clearTimeout(reloadTimer.current);
+      reloadTimer.current = setTimeout(load, 300);
+      return;
+    }
     setState((prev) => {
       let rows = prev.rows;
       if (known) rows = rows.map((r) => (r.id === s.id ? s : r));
@@ -144,6 +151,7 @@ export function ProjectPage({ features, live, now, slug, after, first }) {
       stopEvents();
       stopResume();
       clearTimeout(historyTimer.current);
+      clearTimeout(reloadTimer.current);
     };
   }, [after, first]);
 

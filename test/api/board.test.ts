@@ -273,17 +273,23 @@ describe('the board in headless Chromium', () => {
       await page.locator(`tr[data-snapshot="${second.id}"][data-current="true"]`).waitFor({ timeout: 2_000 });
       expect(await page.locator('tr[data-current="true"]').count()).toBe(1);
 
+      // A plan made since the page was read gets its column with the first snapshot that has its image.
+      const macos = await createPlan(suite.server, project.slug, { label: 'macos' });
+      const withMacos = await createSnapshot(suite.server, project.slug);
+      await page.locator(`tr[data-snapshot="${withMacos.id}"] td[data-plan="${macos.id}"][data-status="UNKNOWN"]`).waitFor({ timeout: 10_000 });
+      expect(await page.locator('table.grid thead th[data-plan]').count()).toBe(3);
+
       // The board's line for the project follows too.
       await page.goto(`${base()}/board?q=${project.slug}`);
       const current = page.locator(`tr[data-project="${project.slug}"] [data-col="current"]`);
       await page.locator(`tr[data-project="${project.slug}"] [data-col="current"][data-snapshot="${second.id}"]`).waitFor({ timeout: 30_000 });
       await waitLive(page);
       await page.evaluate(() => (window.boardTestMarker = 'board'));
-      // The first snapshot is still building (one image UNKNOWN); a new one makes two.
+      // Two snapshots are still building (the first has an UNKNOWN image, the last is new); a new one makes three.
       const buildingCell = page.locator(`tr[data-project="${project.slug}"] [data-col="building"]`);
-      expect((await buildingCell.textContent())!.trim()).toBe('1');
+      expect((await buildingCell.textContent())!.trim()).toBe('2');
       const third = await createSnapshot(suite.server, project.slug, { revision: 'c'.repeat(40) });
-      await buildingCell.filter({ hasText: '2' }).waitFor({ timeout: 2_000 });
+      await buildingCell.filter({ hasText: '3' }).waitFor({ timeout: 2_000 });
       for (const image of third.images) await setImageStatus(suite.server, image.id, 'ACTIVE');
       await ok(suite.server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { slug } }', { p: project.slug, s: third.id });
       await page.locator(`tr[data-project="${project.slug}"] [data-col="current"][data-snapshot="${third.id}"]`).waitFor({ timeout: 2_000 });
