@@ -98,7 +98,7 @@ export const boardQuery = (f) => `query Board($first: Int!) {
     currentSnapshot { id status revision dateCreated${when(f.retention, ' expiredAt')} }
     ${when(f.promotion, 'currentHistory(first: 1) { nodes { version kind actor reason at downgrade } }')}
     ${when(f.retention, 'expired: snapshots(state: EXPIRED, first: 1) { totalCount }')}
-    snapshots(first: $first, state: ALL) { totalCount pageInfo { hasNextPage endCursor } nodes { id status dateCreated } }
+    snapshots(first: $first, state: ALL) { pageInfo { hasNextPage endCursor } nodes { id status dateCreated } }
   }
 }`;
 

@@ -22,7 +22,6 @@ function toRow(p) {
     who: p.currentHistory?.nodes[0] ?? null,
     expired: p.expired ? p.expired.totalCount : null,
     snapshots: p.snapshots.nodes,
-    total: p.snapshots.totalCount,
     more: p.snapshots.pageInfo.hasNextPage ? p.snapshots.pageInfo.endCursor : null,
   };
 }
@@ -132,7 +131,6 @@ export function BoardPage({ features, live, now, filter }) {
       return;
     }
     const wasCurrent = row.current?.id === s.id;
-    const known = row.snapshots.find((x) => x.id === s.id);
     setRows((rs) =>
       rs.map((r) => {
         if (r.id !== s.project.id) return r;
@@ -141,7 +139,7 @@ export function BoardPage({ features, live, now, filter }) {
         let current = r.current;
         if (s.isCurrent) current = { id: s.id, status: s.status, revision: s.revision, dateCreated: s.dateCreated, expiredAt: s.expiredAt ?? null };
         else if (current?.id === s.id) current = null;
-        return { ...r, snapshots, current, total: r.total + (known ? 0 : 1) };
+        return { ...r, snapshots, current };
       }),
     );
     // Who moved the current snapshot, and what expired, are read again from the API.
