@@ -9,6 +9,7 @@ import type { Config } from './config';
 import { type Context, createContext } from './context';
 import { pgPool } from './database/pool';
 import { AppError, ErrorCode } from './errors';
+import { CompiledExecution, apolloGateway } from './execution/compiled-execution';
 import { errorFormatter } from './format-error';
 import { serveBoard } from './http/board';
 import { Readiness, sendHealth, sendReadiness } from './http/health';
@@ -54,8 +55,9 @@ export class Server {
 
   constructor(private readonly options: ServerOptions) {
     const limits = queryLimits(options.config.production);
+    const execution = new CompiledExecution(options.schema);
     this.apollo = new ApolloServer<Context>({
-      schema: options.schema,
+      gateway: apolloGateway(options.schema, execution),
       formatError: errorFormatter(options.logger),
       includeStacktraceInErrorResponses: false,
       introspection: true,
@@ -93,7 +95,7 @@ export class Server {
         else res.destroy();
       });
     });
-    this.webSocket = attachWebSocket(this.http, options);
+    this.webSocket = attachWebSocket(this.http, { ...options, execute: execution.execute });
   }
 
   async start(): Promise<void> {

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Authenticate, authorizationFromPayload } from '../auth/authenticate';
@@ -23,7 +23,14 @@ const CLOSE_UNAUTHORIZED = 4401;
  */
 export function attachWebSocket(
   server: http.Server,
-  options: { schema: GraphQLSchema; services: Services; logger: Logger; authenticate: Authenticate },
+  options: {
+    schema: GraphQLSchema;
+    services: Services;
+    logger: Logger;
+    authenticate: Authenticate;
+    /** Runs queries and mutations (subscriptions run on graphql-js's `subscribe`). */
+    execute: (args: ExecutionArgs) => ExecutionResult | Promise<ExecutionResult>;
+  },
 ): WebSocketEndpoint {
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const format = errorFormatter(options.logger);
@@ -36,6 +43,7 @@ export function attachWebSocket(
   const disposable = useServer(
     {
       schema: options.schema,
+      execute: options.execute,
       onConnect: (ctx) => {
         try {
           callers.set(ctx.extra.socket, options.authenticate(authorizationFromPayload(ctx.connectionParams)));
