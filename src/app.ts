@@ -32,7 +32,7 @@ export class App {
       : new PostgresChangeFeed(database.url, options.logger);
     try {
       await feed.start();
-      const services = new Services(database.dataSource, feed);
+      const services = new Services(database.dataSource, feed, { prepare: !database.pglite });
       const server = new Server({
         schema: await createSchema(),
         services,

@@ -27,8 +27,10 @@ export class Services {
   constructor(
     readonly dataSource: DataSource,
     readonly feed: ChangeFeed,
+    /** Named prepared statements for the hot reads (`Db.of`): PostgreSQL servers only, not PGlite. */
+    options: { prepare?: boolean } = {},
   ) {
-    this.db = Db.of(dataSource);
+    this.db = Db.of(dataSource, options);
     this.tables = new Tables(dataSource);
     this.projectQueries = new ProjectQueries(this.tables);
     this.snapshotQueries = new SnapshotQueries(this.tables);

@@ -81,6 +81,7 @@ export class EntityRows<T extends ObjectLiteral> {
 
   /** The rows with these primary keys (uuids), in no particular order; those that do not exist are left out. */
   byIds(db: Db, ids: readonly string[]): Promise<T[]> {
-    return this.where(db, sql`${trustedSql(`"${this.table}"."${this.primary}"`)} = ANY(${ids}::uuid[])`);
+    const condition = sql`${trustedSql(`"${this.table}"."${this.primary}"`)} = ANY(${ids}::uuid[])`;
+    return this.many(db, sql<EntityRow>`SELECT ${this.selectList()} FROM ${this.from()} WHERE ${condition}`.prepared(`${this.table}-by-ids`));
   }
 }

@@ -12,7 +12,11 @@ export class ProjectQueries {
   /** Projects by reference: each an id or a slug. */
   projectsByRef(db: Db, refs: readonly string[], lock: RowLock = 'none'): Promise<Project[]> {
     const ids = refs.map(canonicalUuid).filter((id): id is string => id !== null);
-    return this.t.project.where(db, sql`id = ANY(${ids}::uuid[]) OR slug = ANY(${refs}::text[])`, lock);
+    return this.t.project.many(
+      db,
+      sql`SELECT ${this.t.project.selectList()} FROM project WHERE id = ANY(${ids}::uuid[]) OR slug = ANY(${refs}::text[]) ${sql.lock(lock)}`
+        .prepared('projects-by-ref'),
+    );
   }
 
   allProjects(db: Db): Promise<Project[]> {
@@ -24,7 +28,7 @@ export class ProjectQueries {
     return this.t.plan.many(
       db,
       sql`SELECT ${this.t.plan.selectList('p')} FROM plan p WHERE p.project_id = ANY(${projectIds}::uuid[])
-          ORDER BY p.project_id, p.date_created, p.id`,
+          ORDER BY p.project_id, p.date_created, p.id`.prepared('plans-of-projects'),
     );
   }
 }

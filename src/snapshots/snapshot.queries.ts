@@ -44,7 +44,7 @@ export class SnapshotQueries {
     const rows = await db.many(
       sql<EntityRow>`SELECT ${this.t.project.selectList('p', 'p.')}, ${this.t.snapshot.selectList('s', 's.')}
        FROM project p LEFT JOIN snapshot s ON s.id = p.current_snapshot_id
-       WHERE p.id = ${canonicalUuid(ref)}::uuid OR p.slug = ${ref}`,
+       WHERE p.id = ${canonicalUuid(ref)}::uuid OR p.slug = ${ref}`.prepared('current-of-project'),
     );
     const project = matchProject(rows.map((row) => this.t.project.hydrate(row, 'p.')), ref);
     if (!project) return null;
@@ -57,7 +57,7 @@ export class SnapshotQueries {
     return this.t.image.many(
       db,
       sql`SELECT ${this.t.image.selectList('i')} FROM snapshot_image i WHERE i.snapshot_id = ANY(${snapshotIds}::uuid[])
-       ORDER BY i.snapshot_id, i.date_created, i.id`,
+       ORDER BY i.snapshot_id, i.date_created, i.id`.prepared('images-of-snapshots'),
     );
   }
 
@@ -80,7 +80,7 @@ export class SnapshotQueries {
       sql<EntityRow & { cursorMicros: string }>`SELECT ${this.t.snapshot.selectList('s')},
          (extract(epoch FROM s.date_created) * 1000000)::bigint::text AS "cursorMicros"
        FROM snapshot s ${sql.where(where)}
-       ORDER BY s.date_created DESC, s.id DESC LIMIT ${limit}`,
+       ORDER BY s.date_created DESC, s.id DESC LIMIT ${limit}`.prepared('snapshot-page'),
     );
     return rows.map((row) => {
       const snapshot = this.t.snapshot.hydrate(row);
@@ -89,7 +89,7 @@ export class SnapshotQueries {
   }
 
   async count(db: Db, filter: SnapshotFilter): Promise<number> {
-    const { n } = await db.one(sql<{ n: number }>`SELECT count(*)::int AS n FROM snapshot s ${sql.where(conditions(filter))}`);
+    const { n } = await db.one(sql<{ n: number }>`SELECT count(*)::int AS n FROM snapshot s ${sql.where(conditions(filter))}`.prepared('snapshot-count'));
     return n;
   }
 }
