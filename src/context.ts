@@ -24,9 +24,10 @@ export interface Context {
 
 /** Loaders with empty caches: one set per request, and per event of a subscription. */
 export function freshLoaders(services: Services, db: Db = services.db): Loaders {
+  const projects = projectLoaders(services.projectQueries, services.tables, db);
   return {
-    ...projectLoaders(services.projectQueries, services.tables, db),
-    ...snapshotLoaders(services.snapshotQueries, services.tables, db),
+    ...projects,
+    ...snapshotLoaders(services.snapshotQueries, services.tables, db, projects.planById),
     ...promotionLoaders(services.promotionQueries, services.statusHistory, db),
   };
 }

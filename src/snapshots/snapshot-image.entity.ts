@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { snapshotStatusCodes } from '../database/status-codes';
+import type { Plan } from '../projects/plan.entity';
 import { SnapshotStatus } from './snapshot-lifecycle';
 
 @ObjectType({ description: 'The container image of one plan in a snapshot.' })
@@ -31,4 +32,11 @@ export class SnapshotImage {
   })
   @Column('varchar', { name: 'job_id', length: 255, nullable: true, unique: true })
   jobId!: string | null;
+
+  /**
+   * Its plan, when read with it (`SnapshotQueries.imagesWithPlans`, the
+   * images a loader reads for `Snapshot.images`); unset when read otherwise.
+   * `plan` answers from it without a loader round, a promise per image fewer.
+   */
+  planWhenRead?: Plan;
 }

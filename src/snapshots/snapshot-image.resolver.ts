@@ -59,7 +59,7 @@ when it has one, else its own; null when the snapshot has no such image.`,
   }
 
   @FieldResolver(() => Plan)
-  async plan(@Root() image: SnapshotImage, @Ctx() ctx: Context): Promise<Plan> {
-    return (await ctx.loaders.planById.load(image.planId))!;
+  plan(@Root() image: SnapshotImage, @Ctx() ctx: Context): Plan | Promise<Plan> {
+    return image.planWhenRead ?? ctx.loaders.planById.load(image.planId).then((plan) => plan!);
   }
 }

@@ -31,4 +31,11 @@ export class Snapshot {
   @Field(() => String, { nullable: true, description: 'The source revision the snapshot is built from.' })
   @Column('varchar', { length: 255, nullable: true })
   revision!: string | null;
+
+  /**
+   * Whether it was its project's current snapshot, when read by a listing
+   * (`SnapshotQueries.page`); unset when read otherwise. `isCurrent` answers
+   * from it without a loader round, a promise per snapshot fewer.
+   */
+  currentWhenRead?: boolean;
 }

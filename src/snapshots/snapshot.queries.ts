@@ -61,6 +61,28 @@ export class SnapshotQueries {
     );
   }
 
+  /**
+   * Images of the given snapshots with their plans, in one statement: what a
+   * page's `images { plan { ... } }` asks, without a second statement and a
+   * loader call per image. The plan is looked up per image by its primary key
+   * (the OFFSET 0 keeps PostgreSQL from turning it into a hash join that
+   * reads every plan: 0.6 ms instead of 0.3 ms for 200 images at --scale 1,
+   * growing with the number of plans).
+   */
+  async imagesWithPlans(db: Db, snapshotIds: readonly string[]): Promise<SnapshotImage[]> {
+    const rows = await db.many(
+      sql<EntityRow>`SELECT ${this.t.image.selectList('i')}, ${this.t.plan.selectList('pl', 'plan.')}
+       FROM snapshot_image i CROSS JOIN LATERAL (SELECT * FROM plan WHERE plan.id = i.plan_id OFFSET 0) pl
+       WHERE i.snapshot_id = ANY(${snapshotIds}::uuid[])
+       ORDER BY i.snapshot_id, i.date_created, i.id`.prepared('images-with-plans'),
+    );
+    return rows.map((row) => {
+      const image = this.t.image.hydrate(row);
+      image.planWhenRead = this.t.plan.hydrate(row, 'plan.');
+      return image;
+    });
+  }
+
   imageOfPlan(db: Db, snapshotId: string, planId: string): Promise<SnapshotImage | null> {
     return this.t.image.maybeOne(db, sql`snapshot_id = ${snapshotId} AND plan_id = ${planId}`);
   }
@@ -76,14 +98,17 @@ export class SnapshotQueries {
       where.push(sql`(s.date_created, s.id) < (timestamptz 'epoch' + (${micros} / 1000000) * interval '1 second'
         + (${micros} % 1000000) * interval '1 microsecond', ${after.id}::uuid)`);
     }
+    // isCurrent comes with the page (`Snapshot.currentWhenRead`): one primary-key lookup per row here.
     const rows = await db.many(
-      sql<EntityRow & { cursorMicros: string }>`SELECT ${this.t.snapshot.selectList('s')},
-         (extract(epoch FROM s.date_created) * 1000000)::bigint::text AS "cursorMicros"
+      sql<EntityRow & { cursorMicros: string; isCurrent: boolean }>`SELECT ${this.t.snapshot.selectList('s')},
+         (extract(epoch FROM s.date_created) * 1000000)::bigint::text AS "cursorMicros",
+         coalesce(s.id = (SELECT p.current_snapshot_id FROM project p WHERE p.id = s.project_id), false) AS "isCurrent"
        FROM snapshot s ${sql.where(where)}
        ORDER BY s.date_created DESC, s.id DESC LIMIT ${limit}`.prepared('snapshot-page'),
     );
     return rows.map((row) => {
       const snapshot = this.t.snapshot.hydrate(row);
+      snapshot.currentWhenRead = row.isCurrent;
       return { snapshot, cursor: { micros: row.cursorMicros, id: snapshot.id } };
     });
   }

@@ -116,9 +116,9 @@ becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has tha
   }
 
   @FieldResolver(() => Boolean, { description: 'True when this snapshot is its project\'s current snapshot.' })
-  async isCurrent(@Root() snapshot: Snapshot, @Ctx() ctx: Context): Promise<boolean> {
-    const project = await ctx.loaders.projectById.load(snapshot.projectId);
-    return project?.currentSnapshotId === snapshot.id;
+  isCurrent(@Root() snapshot: Snapshot, @Ctx() ctx: Context): boolean | Promise<boolean> {
+    if (snapshot.currentWhenRead !== undefined) return snapshot.currentWhenRead;
+    return ctx.loaders.projectById.load(snapshot.projectId).then((project) => project?.currentSnapshotId === snapshot.id);
   }
 
   @FieldResolver(() => [SnapshotImage], { description: 'One image per plan, oldest first.' })
