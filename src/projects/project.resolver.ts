@@ -1,10 +1,11 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseId } from '../common/ids';
 import { slug, text } from '../common/input';
 import { type Context, primeLoaders } from '../context';
 import { badInput } from '../errors';
 import { SnapshotConnection } from '../snapshots/snapshot-connection';
-import { listSnapshots } from '../snapshots/snapshot-listing';
+import { listSnapshots, lookAhead } from '../snapshots/snapshot-listing';
 import { SnapshotState } from '../snapshots/snapshot-state';
 import { Snapshot } from '../snapshots/snapshot.entity';
 import { Plan } from './plan.entity';
@@ -53,11 +54,12 @@ export class ProjectResolver {
   snapshots(
     @Root() project: Project,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('state', () => SnapshotState, { nullable: true, defaultValue: SnapshotState.ALL }) state: SnapshotState | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<SnapshotConnection> {
     const { snapshotQueries, db } = ctx.services;
-    return listSnapshots(snapshotQueries, db, { projectId: project.id, state: state ?? SnapshotState.ALL }, first ?? 20, after);
+    return listSnapshots(snapshotQueries, db, { projectId: project.id, state: state ?? SnapshotState.ALL }, first ?? 20, after, lookAhead(info, ctx.loaders));
   }
 }

@@ -1,8 +1,24 @@
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { pageSize } from '../common/input';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selects } from '../common/look-ahead';
+import type { Loaders } from '../context';
 import type { Db } from '../database/sql';
 import type { SnapshotConnection } from './snapshot-connection';
 import type { SnapshotFilter, SnapshotQueries } from './snapshot.queries';
+
+/** What a listing's query asks of its snapshots, read with the page (`lookAhead`). */
+export interface PageLookAhead {
+  /** The query selects the snapshots' images: read them in the page's statement. */
+  images: boolean;
+  /** The request's loaders, given the images and plans read with the page. */
+  loaders: Loaders;
+}
+
+/** The look-ahead of a listing field being resolved. */
+export function lookAhead(info: GraphQLResolveInfo, loaders: Loaders): PageLookAhead {
+  return { images: selects(info, [['nodes', 'images'], ['edges', 'node', 'images']]), loaders };
+}
 
 /** One page of a snapshot listing: `first` from 1 to 100, after an opaque cursor. */
 export async function listSnapshots(
@@ -11,11 +27,20 @@ export async function listSnapshots(
   filter: SnapshotFilter,
   first: number,
   after: string | null | undefined,
+  ahead?: PageLookAhead,
 ): Promise<SnapshotConnection> {
   const limit = pageSize(first);
   const cursor = after == null ? null : decodeCursor(after);
-  const rows = await queries.page(db, filter, limit + 1, cursor);
+  const rows = await queries.page(db, filter, limit + 1, cursor, ahead?.images ?? false);
   const page = rows.slice(0, limit);
+  if (ahead?.images) {
+    for (const { snapshot } of page) {
+      for (const image of snapshot.imagesWhenRead ?? []) {
+        ahead.loaders.imageById.prime(image.id, image);
+        if (image.planWhenRead) ahead.loaders.planById.prime(image.planId, image.planWhenRead);
+      }
+    }
+  }
   const edges = page.map((row) => ({ cursor: encodeCursor(row.cursor), node: row.snapshot }));
   return {
     edges,

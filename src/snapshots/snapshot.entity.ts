@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { snapshotStatusCodes } from '../database/status-codes';
+import type { SnapshotImage } from './snapshot-image.entity';
 import { SnapshotStatus } from './snapshot-lifecycle';
 
 @ObjectType({ description: 'A set of container images of a project\'s build environment, one per plan.' })
@@ -38,4 +39,11 @@ export class Snapshot {
    * from it without a loader round, a promise per snapshot fewer.
    */
   currentWhenRead?: boolean;
+
+  /**
+   * Its images (each with `planWhenRead`), when a listing read them with the
+   * page because the query asks for them (`SnapshotQueries.page`); unset
+   * otherwise. `images` answers from it without a loader round.
+   */
+  imagesWhenRead?: SnapshotImage[];
 }

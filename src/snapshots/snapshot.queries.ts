@@ -4,6 +4,7 @@ import type { EntityRow } from '../database/entity-rows';
 import { type Db, type SqlFragment, sql } from '../database/sql';
 import { snapshotStatusCodes } from '../database/status-codes';
 import type { Tables } from '../database/tables';
+import type { Plan } from '../projects/plan.entity';
 import type { Project } from '../projects/project.entity';
 import { matchProject } from '../projects/project.queries';
 import { SnapshotStatus } from './snapshot-lifecycle';
@@ -76,11 +77,20 @@ export class SnapshotQueries {
        WHERE i.snapshot_id = ANY(${snapshotIds}::uuid[])
        ORDER BY i.snapshot_id, i.date_created, i.id`.prepared('images-with-plans'),
     );
+    const plans = new Map<string, Plan>();
     return rows.map((row) => {
       const image = this.t.image.hydrate(row);
-      image.planWhenRead = this.t.plan.hydrate(row, 'plan.');
+      image.planWhenRead = this.planOf(row, plans);
       return image;
     });
+  }
+
+  /** The plan of an image row (columns `plan.*`), one object per plan of a statement (a page has a few plans, many images). */
+  private planOf(row: EntityRow, plans: Map<string, Plan>): Plan {
+    const id = row['plan.id'] as string;
+    let plan = plans.get(id);
+    if (!plan) plans.set(id, (plan = this.t.plan.hydrate(row, 'plan.')));
+    return plan;
   }
 
   imageOfPlan(db: Db, snapshotId: string, planId: string): Promise<SnapshotImage | null> {
@@ -91,26 +101,56 @@ export class SnapshotQueries {
    * One page of a listing, newest first: up to `limit` snapshots after `after`,
    * each with its cursor (creation time in whole microseconds, and id).
    */
-  async page(db: Db, filter: SnapshotFilter, limit: number, after: Cursor | null): Promise<SnapshotPageRow[]> {
+  async page(db: Db, filter: SnapshotFilter, limit: number, after: Cursor | null, withImages = false): Promise<SnapshotPageRow[]> {
     const where = conditions(filter);
     if (after) {
       const micros = sql`${after.micros}::bigint`;
       where.push(sql`(s.date_created, s.id) < (timestamptz 'epoch' + (${micros} / 1000000) * interval '1 second'
         + (${micros} % 1000000) * interval '1 microsecond', ${after.id}::uuid)`);
     }
-    // isCurrent comes with the page (`Snapshot.currentWhenRead`): one primary-key lookup per row here.
-    const rows = await db.many(
-      sql<EntityRow & { cursorMicros: string; isCurrent: boolean }>`SELECT ${this.t.snapshot.selectList('s')},
+    // isCurrent comes with the page (`Snapshot.currentWhenRead`) from its project, joined by
+    // primary key (a correlated subquery per row cost PostgreSQL 0.5 ms a page of 50, this 0.08).
+    const page = sql`SELECT ${this.t.snapshot.selectList('s')},
          (extract(epoch FROM s.date_created) * 1000000)::bigint::text AS "cursorMicros",
-         coalesce(s.id = (SELECT p.current_snapshot_id FROM project p WHERE p.id = s.project_id), false) AS "isCurrent"
-       FROM snapshot s ${sql.where(where)}
-       ORDER BY s.date_created DESC, s.id DESC LIMIT ${limit}`.prepared('snapshot-page'),
+         coalesce(s.id = p.current_snapshot_id, false) AS "isCurrent"
+       FROM snapshot s JOIN project p ON p.id = s.project_id ${sql.where(where)}
+       ORDER BY s.date_created DESC, s.id DESC LIMIT ${limit}`;
+    type PageRow = EntityRow & { cursorMicros: string; isCurrent: boolean };
+    if (!withImages) {
+      const rows = await db.many(sql<PageRow>`${page}`.prepared('snapshot-page'));
+      return rows.map((row) => this.pageRow(row));
+    }
+    // Look-ahead (`withImages`): the page's images and their plans in the same statement, one
+    // row per image (`Snapshot.imagesWhenRead`), instead of a second statement and a loader call
+    // per snapshot. The plan is looked up per image as in `imagesWithPlans`.
+    const rows = await db.many(
+      sql<PageRow>`SELECT s.*, ${this.t.image.selectList('i', 'image.')}, ${this.t.plan.selectList('pl', 'plan.')}
+       FROM (${page}) s
+       LEFT JOIN snapshot_image i ON i.snapshot_id = s.id
+       LEFT JOIN LATERAL (SELECT * FROM plan WHERE plan.id = i.plan_id OFFSET 0) pl ON true
+       ORDER BY s."dateCreated" DESC, s.id DESC, i.date_created, i.id`.prepared('snapshot-page-with-images'),
     );
-    return rows.map((row) => {
-      const snapshot = this.t.snapshot.hydrate(row);
-      snapshot.currentWhenRead = row.isCurrent;
-      return { snapshot, cursor: { micros: row.cursorMicros, id: snapshot.id } };
-    });
+    const out: SnapshotPageRow[] = [];
+    const plans = new Map<string, Plan>();
+    let images: SnapshotImage[] = [];
+    for (const row of rows) {
+      if (out.at(-1)?.snapshot.id !== row.id) {
+        const next = this.pageRow(row);
+        next.snapshot.imagesWhenRead = images = [];
+        out.push(next);
+      }
+      if (row['image.id'] === null) continue;
+      const image = this.t.image.hydrate(row, 'image.');
+      image.planWhenRead = this.planOf(row, plans);
+      images.push(image);
+    }
+    return out;
+  }
+
+  private pageRow(row: EntityRow & { cursorMicros: string; isCurrent: boolean }): SnapshotPageRow {
+    const snapshot = this.t.snapshot.hydrate(row);
+    snapshot.currentWhenRead = row.isCurrent;
+    return { snapshot, cursor: { micros: row.cursorMicros, id: snapshot.id } };
   }
 
   async count(db: Db, filter: SnapshotFilter): Promise<number> {

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf } from '../auth/caller';
 import { parseId } from '../common/ids';
 import { projectRef, schedulerId, text } from '../common/input';
@@ -10,7 +11,7 @@ import { SnapshotConnection } from './snapshot-connection';
 import { SnapshotImageInput } from './snapshot-image.input';
 import { SnapshotImage } from './snapshot-image.entity';
 import { SnapshotStatus } from './snapshot-lifecycle';
-import { listSnapshots } from './snapshot-listing';
+import { listSnapshots, lookAhead } from './snapshot-listing';
 import { SnapshotState } from './snapshot-state';
 import { Snapshot } from './snapshot.entity';
 
@@ -39,6 +40,7 @@ export class SnapshotResolver {
   @Query(() => SnapshotConnection, { description: 'Snapshots, newest first, of one project (id or slug) or of all.' })
   async snapshots(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('project', () => ID, { nullable: true }) project: string | null,
     @Arg('state', () => SnapshotState, { nullable: true, defaultValue: SnapshotState.VALID }) state: SnapshotState | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
@@ -46,7 +48,7 @@ export class SnapshotResolver {
   ): Promise<SnapshotConnection> {
     const projectId = project == null ? null : (await requireProject(ctx, project)).id;
     const { snapshotQueries, db } = ctx.services;
-    return listSnapshots(snapshotQueries, db, { projectId, state: state ?? SnapshotState.VALID }, first ?? 20, after);
+    return listSnapshots(snapshotQueries, db, { projectId, state: state ?? SnapshotState.VALID }, first ?? 20, after, lookAhead(info, ctx.loaders));
   }
 
   @Mutation(() => Snapshot, {
@@ -122,8 +124,8 @@ becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has tha
   }
 
   @FieldResolver(() => [SnapshotImage], { description: 'One image per plan, oldest first.' })
-  images(@Root() snapshot: Snapshot, @Ctx() ctx: Context): Promise<SnapshotImage[]> {
-    return ctx.loaders.imagesBySnapshot.load(snapshot.id);
+  images(@Root() snapshot: Snapshot, @Ctx() ctx: Context): SnapshotImage[] | Promise<SnapshotImage[]> {
+    return snapshot.imagesWhenRead ?? ctx.loaders.imagesBySnapshot.load(snapshot.id);
   }
 }
 
