@@ -6,6 +6,7 @@ import { type Database, openDatabase } from './database/database';
 import { type ChangeFeed, LocalChangeFeed } from './events/change-feed';
 import { PostgresChangeFeed } from './events/postgres-change-feed';
 import type { Logger } from './logger';
+import { ExpirySchedule } from './retention/expiry-schedule';
 import { createSchema } from './schema';
 import { Server } from './server';
 import { Services } from './services';
@@ -23,6 +24,7 @@ export class App {
     readonly database: Database,
     readonly services: Services,
     readonly server: Server,
+    readonly expirySchedule: ExpirySchedule,
   ) {}
 
   static async create(config: Config, options: AppOptions): Promise<App> {
@@ -41,7 +43,9 @@ export class App {
         authenticate: createAuthenticator(config),
       });
       await server.start();
-      return new App(config, database, services, server);
+      const expirySchedule = new ExpirySchedule(services.expiry, options.logger, config.retentionIntervalS);
+      expirySchedule.start();
+      return new App(config, database, services, server, expirySchedule);
     } catch (err) {
       await feed.stop();
       await database.close();
@@ -66,6 +70,7 @@ export class App {
 
   async close(): Promise<void> {
     await this.server.stop();
+    await this.expirySchedule.stop();
     await this.services.feed.stop();
     await this.database.close();
   }

@@ -22,6 +22,8 @@ export interface Config {
   anonymousRead: boolean;
   /** How long requests in flight may take to finish at shutdown, in milliseconds. */
   shutdownGraceMs: number;
+  /** Seconds between expiry runs over every project (RETENTION_INTERVAL_S); 0: never. */
+  retentionIntervalS: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -96,5 +98,6 @@ export function loadConfig(env: Env = process.env): Config {
     ...apiTokens(env),
     anonymousRead: boolean(env, 'ANONYMOUS_READ', true),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    retentionIntervalS: integer(env, 'RETENTION_INTERVAL_S', 3600, 0, 31_536_000),
   };
 }

@@ -5,12 +5,14 @@ import { Plan } from './projects/plan.entity';
 import { projectLoaders } from './projects/project.loaders';
 import { promotionLoaders } from './projects/promotion.loaders';
 import { Project } from './projects/project.entity';
+import { retentionLoaders } from './retention/retention.loaders';
+import { SnapshotLease } from './retention/snapshot-lease.entity';
 import type { Services } from './services';
 import { SnapshotImage } from './snapshots/snapshot-image.entity';
 import { snapshotLoaders } from './snapshots/snapshot.loaders';
 import { Snapshot } from './snapshots/snapshot.entity';
 
-export type Loaders = ReturnType<typeof projectLoaders> & ReturnType<typeof snapshotLoaders> & ReturnType<typeof promotionLoaders>;
+export type Loaders = ReturnType<typeof projectLoaders> & ReturnType<typeof snapshotLoaders> & ReturnType<typeof promotionLoaders> & ReturnType<typeof retentionLoaders>;
 
 /** What every resolver of one request gets: the app's services and this request's loaders. */
 export interface Context {
@@ -29,6 +31,7 @@ export function freshLoaders(services: Services, db: Db = services.db): Loaders 
     ...projects,
     ...snapshotLoaders(services.snapshotQueries, services.tables, db, projects.planById),
     ...promotionLoaders(services.promotionQueries, services.statusHistory, db),
+    ...retentionLoaders(services.retentionQueries, db),
   };
 }
 
@@ -37,7 +40,7 @@ export function createContext(services: Services, db: Db = services.db, caller: 
 }
 
 /** A row a service changed, as the service returns it. */
-export type ChangedRow = Project | Plan | Snapshot | SnapshotImage;
+export type ChangedRow = Project | Plan | Snapshot | SnapshotImage | SnapshotLease;
 
 /**
  * Makes the request's loaders see the rows a service changed, as they are now:
@@ -50,17 +53,22 @@ export function primeLoaders(loaders: Loaders, ...changed: (ChangedRow | null)[]
       loaders.projectById.clear(row.id).prime(row.id, row);
       loaders.currentHistoryPage.clearAll();
       loaders.currentHistoryCount.clear(row.id);
-    }
-    else if (row instanceof Plan) {
+      // Its current snapshot or its policy may have changed: what keeps its snapshots.
+      loaders.keepBySnapshot.clearAll();
+    } else if (row instanceof Plan) {
       loaders.planById.clear(row.id).prime(row.id, row);
       loaders.plansByProject.clear(row.projectId);
     } else if (row instanceof Snapshot) {
       loaders.snapshotById.clear(row.id).prime(row.id, row);
       loaders.statusHistoryBySnapshot.clear(row.id);
-    }
-    else if (row instanceof SnapshotImage) {
+      loaders.keepBySnapshot.clearAll();
+    } else if (row instanceof SnapshotImage) {
       loaders.imageById.clear(row.id).prime(row.id, row);
       loaders.imagesBySnapshot.clear(row.snapshotId);
+    } else if (row instanceof SnapshotLease) {
+      loaders.leaseById.clear(row.id).prime(row.id, row);
+      loaders.liveLeasesBySnapshot.clear(row.snapshotId);
+      loaders.keepBySnapshot.clear(row.snapshotId);
     }
   }
 }

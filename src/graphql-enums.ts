@@ -1,6 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import { CurrentChangeKind } from './projects/current-change-kind';
 import { PlanStatus } from './projects/plan-status';
+import { KeepReason } from './retention/keep-reasons';
 import { SnapshotStatus } from './snapshots/snapshot-lifecycle';
 import { SnapshotState } from './snapshots/snapshot-state';
 
@@ -21,8 +22,21 @@ registerEnumType(SnapshotState, {
   description: 'Which snapshots a listing returns.',
   valuesConfig: {
     ALL: { description: 'Every snapshot.' },
-    VALID: { description: 'Every snapshot that is not INVALIDATED.' },
+    VALID: { description: 'Every snapshot that is neither INVALIDATED nor expired.' },
     INVALID: { description: 'Only INVALIDATED snapshots.' },
+    EXPIRED: { description: 'Only expired snapshots.' },
+  },
+});
+
+registerEnumType(KeepReason, {
+  name: 'KeepReason',
+  description: 'Why a snapshot is kept.',
+  valuesConfig: {
+    CURRENT: { description: 'It is its project\'s current snapshot.' },
+    LEASED: { description: 'A live lease holds it.' },
+    NEWEST_ACTIVE: { description: 'It is one of the newest keepActive ACTIVE snapshots of its project.' },
+    RECENT: { description: 'It was created less than keepDays days ago.' },
+    HISTORY: { description: 'It was one of the last keepHistory values of its project\'s current snapshot.' },
   },
 });
 

@@ -11,6 +11,8 @@ import { SnapshotImageResolver } from './snapshots/snapshot-image.resolver';
 import { SnapshotConnectionResolver, SnapshotResolver } from './snapshots/snapshot.resolver';
 import { SnapshotStatusChangeResolver, StatusHistoryResolver } from './snapshots/status-history.resolver';
 import { SnapshotChangedResolver } from './events/snapshot-changed.resolver';
+import { LeaseResolver } from './retention/lease.resolver';
+import { ProjectRetentionResolver, SnapshotRetentionResolver } from './retention/retention.resolver';
 
 /**
  * type-graphql asks for a PubSub whenever the schema has subscriptions, even
@@ -52,6 +54,9 @@ export async function createSchema(): Promise<GraphQLSchema> {
       CurrentSnapshotChangeConnectionResolver,
       StatusHistoryResolver,
       SnapshotStatusChangeResolver,
+      LeaseResolver,
+      SnapshotRetentionResolver,
+      ProjectRetentionResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,

@@ -6,6 +6,9 @@ import { ProjectQueries } from './projects/project.queries';
 import { ProjectService } from './projects/project.service';
 import { PromotionQueries } from './projects/promotion.queries';
 import { PromotionService } from './projects/promotion.service';
+import { ExpiryService } from './retention/expiry.service';
+import { LeaseService } from './retention/lease.service';
+import { RetentionQueries } from './retention/retention.queries';
 import { SnapshotQueries } from './snapshots/snapshot.queries';
 import { SnapshotService } from './snapshots/snapshot.service';
 import { StatusHistory } from './snapshots/status-history';
@@ -23,6 +26,9 @@ export class Services {
   readonly promotionQueries: PromotionQueries;
   /** Changes of projects' current snapshots. */
   readonly promotion: PromotionService;
+  readonly retentionQueries: RetentionQueries;
+  readonly leases: LeaseService;
+  readonly expiry: ExpiryService;
 
   constructor(
     readonly dataSource: DataSource,
@@ -39,5 +45,8 @@ export class Services {
     this.snapshots = new SnapshotService(this.db, this.tables, this.projectQueries, this.snapshotQueries, this.statusHistory, feed);
     this.promotionQueries = new PromotionQueries(this.tables, this.projectQueries);
     this.promotion = new PromotionService(this.db, this.promotionQueries, this.statusHistory, feed);
+    this.retentionQueries = new RetentionQueries(this.tables);
+    this.leases = new LeaseService(this.db, this.tables, this.retentionQueries, feed);
+    this.expiry = new ExpiryService(this.db, this.tables, this.retentionQueries, feed);
   }
 }

@@ -15,10 +15,16 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   setCurrentSnapshot: 'scheduler',
   rollbackCurrentSnapshot: 'scheduler',
   invalidateSnapshot: 'scheduler',
+  leaseCurrentSnapshot: 'scheduler',
+  leaseSnapshot: 'scheduler',
+  renewLease: 'scheduler',
+  releaseLease: 'scheduler',
   createProject: 'admin',
   createPlan: 'admin',
   setSnapshotPlan: 'admin',
   setPlanStatus: 'admin',
+  setRetentionPolicy: 'admin',
+  expireSnapshots: 'admin',
 };
 
 /** Throws UNAUTHENTICATED (no token) or FORBIDDEN (too small a role) unless the caller has `needed`. */

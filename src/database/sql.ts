@@ -166,6 +166,22 @@ export class Db {
     return (this.source as DataSource).transaction((em) => work(new Db(em)));
   }
 
+  /**
+   * Runs `work` with every statement of `session` on one connection of the
+   * pool, outside any transaction: for session state such as an advisory lock
+   * (which `work` must undo: the connection goes back to the pool).
+   */
+  async session<T>(work: (session: Db) => Promise<T>): Promise<T> {
+    if (!this.isPool()) throw new Error('Db.session: inside a transaction');
+    const runner = (this.source as DataSource).createQueryRunner();
+    try {
+      await runner.connect();
+      return await work(new Db(runner.manager));
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** True when each statement runs on its own (not inside a transaction). */
   isPool(): boolean {
     return !('queryRunner' in this.source && this.source.queryRunner);

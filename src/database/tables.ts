@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { CurrentSnapshotChange } from '../projects/current-snapshot-change.entity';
 import { Plan } from '../projects/plan.entity';
 import { Project } from '../projects/project.entity';
+import { SnapshotLease } from '../retention/snapshot-lease.entity';
 import { SnapshotImage } from '../snapshots/snapshot-image.entity';
 import { SnapshotStatusChange } from '../snapshots/snapshot-status-change.entity';
 import { Snapshot } from '../snapshots/snapshot.entity';
@@ -15,6 +16,7 @@ export class Tables {
   readonly image: EntityRows<SnapshotImage>;
   readonly currentChange: EntityRows<CurrentSnapshotChange>;
   readonly statusChange: EntityRows<SnapshotStatusChange>;
+  readonly lease: EntityRows<SnapshotLease>;
 
   constructor(dataSource: DataSource) {
     this.project = new EntityRows(dataSource, Project);
@@ -23,5 +25,6 @@ export class Tables {
     this.image = new EntityRows(dataSource, SnapshotImage);
     this.currentChange = new EntityRows(dataSource, CurrentSnapshotChange);
     this.statusChange = new EntityRows(dataSource, SnapshotStatusChange);
+    this.lease = new EntityRows(dataSource, SnapshotLease);
   }
 }

@@ -3,7 +3,7 @@ import { listen } from '../database/listen';
 import { type Db, sql } from '../database/sql';
 import type { Logger } from '../logger';
 import { LocalChangeFeed } from './change-feed';
-import { type SnapshotChange, decodeChanges, encodeChanges } from './snapshot-change';
+import { type SnapshotChange, decodeChanges, encodePayloads } from './snapshot-change';
 
 export const CHANNEL = 'snapshot_changed';
 export const LISTEN_APPLICATION_NAME = 'snapshot-registry-listen';
@@ -34,8 +34,11 @@ export class PostgresChangeFeed extends LocalChangeFeed {
     return this.client !== null;
   }
 
+  /** One statement, however many changes: one notification per payload (see encodePayloads). */
   override async publish(tx: Db, changes: readonly SnapshotChange[]): Promise<void> {
-    if (changes.length) await tx.exec(sql`SELECT pg_notify(${CHANNEL}, ${encodeChanges(changes)})`);
+    if (changes.length) {
+      await tx.exec(sql`SELECT pg_notify(${CHANNEL}, payload) FROM unnest(${encodePayloads(changes)}::text[]) AS payload`);
+    }
   }
 
   override committed(): void {}

@@ -27,4 +27,16 @@ export class Project {
   @Field(() => Int, { description: 'Grows by one with every change of the current snapshot; 0 before the first.' })
   @Column('int', { name: 'current_version', default: 0 })
   currentVersion!: number;
+
+  /** Retention policy (see src/retention/keep-reasons.ts): keep the newest this many ACTIVE snapshots. */
+  @Column('integer', { name: 'keep_active', default: 10 })
+  keepActive!: number;
+
+  /** Keep snapshots created less than this many days ago. */
+  @Column('integer', { name: 'keep_days', default: 30 })
+  keepDays!: number;
+
+  /** Keep the snapshots made current by the last this many current-snapshot changes. */
+  @Column('integer', { name: 'keep_history', default: 5 })
+  keepHistory!: number;
 }

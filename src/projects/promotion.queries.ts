@@ -53,12 +53,12 @@ export class PromotionQueries {
     await tx.exec(sql`UPDATE snapshot SET status = ${snapshotStatusCodes.encode(status)} WHERE id = ${snapshotId}`);
   }
 
-  /** Which of the given snapshots of the project a rollback may go to now: the ACTIVE ones. */
+  /** Which of the given snapshots of the project a rollback may go to now: the ACTIVE ones that have not expired. */
   async usable(tx: Db, projectId: string, ids: readonly string[]): Promise<Set<string>> {
     const rows = await tx.many(sql<{ id: string }>`
       SELECT s.id FROM snapshot s
       WHERE s.id = ANY(${ids}::uuid[]) AND s.project_id = ${projectId}
-        AND s.status = ${snapshotStatusCodes.encode(SnapshotStatus.ACTIVE)}`);
+        AND s.status = ${snapshotStatusCodes.encode(SnapshotStatus.ACTIVE)} AND s.expired_at IS NULL`);
     return new Set(rows.map((r) => r.id));
   }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../database/sql';
 import { AppError, badInput, ErrorCode, invalidTransition, notFound } from '../errors';
 import type { ChangeFeed } from '../events/change-feed';
-import type { SnapshotChange } from '../events/snapshot-change';
+import { type Changed, changing } from '../events/changing';
 import { SnapshotStatus, transition } from '../snapshots/snapshot-lifecycle';
 import type { Snapshot } from '../snapshots/snapshot.entity';
 import type { ChangeNote, StatusHistory } from '../snapshots/status-history';
@@ -9,8 +9,6 @@ import { CurrentChangeKind } from './current-change-kind';
 import type { Project } from './project.entity';
 import type { PromotionQueries } from './promotion.queries';
 import { rollbackTarget, undoStack } from './rollback-target';
-
-type Changed = (change: SnapshotChange) => void;
 
 /**
  * Changes of a project's current snapshot: set, clear, roll back, and
@@ -28,17 +26,8 @@ export class PromotionService {
   ) {}
 
   /** Runs `work` in a transaction; the snapshots it reports are told to subscribers once it commits. */
-  private async change<T>(work: (tx: Db, changed: Changed) => Promise<T>): Promise<T> {
-    const changes: SnapshotChange[] = [];
-    const result = await this.db.transaction(async (tx) => {
-      const value = await work(tx, (c) => {
-        if (!changes.some((known) => known.snapshotId === c.snapshotId)) changes.push(c);
-      });
-      await this.feed.publish(tx, changes);
-      return value;
-    });
-    this.feed.committed(changes);
-    return result;
+  private change<T>(work: (tx: Db, changed: Changed) => Promise<T>): Promise<T> {
+    return changing(this.db, this.feed, work);
   }
 
   private async lockProject(tx: Db, ref: string): Promise<Project> {
@@ -80,6 +69,9 @@ export class PromotionService {
         if (snapshot.projectId !== project.id) {
           throw badInput(`Snapshot ${snapshot.id} is not a snapshot of project ${project.slug}`, 'snapshot');
         }
+        if (snapshot.expiredAt !== null) {
+          throw invalidTransition(`Snapshot ${snapshot.id} has expired; an expired snapshot cannot be current`);
+        }
         if (snapshot.status !== SnapshotStatus.ACTIVE) {
           throw invalidTransition(`Only an ACTIVE snapshot can be current; snapshot ${snapshot.id} is ${snapshot.status}`);
         }
@@ -100,7 +92,7 @@ export class PromotionService {
       PromotionService.checkVersion(project, ifVersion);
       const moved = await this.rollBackLocked(tx, project, note, changed);
       if (!moved) {
-        throw invalidTransition(`Project ${project.slug} has nowhere to roll back to: no earlier current snapshot is ACTIVE and other than the present one`);
+        throw invalidTransition(`Project ${project.slug} has nowhere to roll back to: no earlier current snapshot is ACTIVE, unexpired and other than the present one`);
       }
       return moved;
     });
@@ -109,7 +101,8 @@ export class PromotionService {
   /**
    * Rolls the locked project's current snapshot back; null, changing nothing,
    * when there is nowhere to go. The snapshot it goes to is locked FOR SHARE
-   * and checked again, so that it is ACTIVE when the change commits.
+   * and checked again, so that it is ACTIVE and not expired when the change
+   * commits (expiry locks the rows it expires).
    */
   private async rollBackLocked(tx: Db, project: Project, note: ChangeNote, changed: Changed): Promise<Project | null> {
     const stack = undoStack(await this.queries.moves(tx, project.id));
@@ -120,7 +113,7 @@ export class PromotionService {
       const target = rollbackTarget(stack, project.currentSnapshotId, (id) => usable.has(id));
       if (target === null) return null;
       const locked = await this.queries.snapshot(tx, target, 'forShare');
-      if (locked?.status === SnapshotStatus.ACTIVE) {
+      if (locked?.status === SnapshotStatus.ACTIVE && locked.expiredAt === null) {
         return this.move(tx, project, CurrentChangeKind.ROLLBACK, target, note, changed);
       }
       usable.delete(target); // it changed between the two reads: look further back

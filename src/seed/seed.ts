@@ -93,7 +93,7 @@ export async function seed(dataSource: DataSource, options: SeedOptions): Promis
       if (!options.reset) {
         throw new DatabaseNotEmptyError(`the database already has ${n} projects; pass --reset to replace all data`);
       }
-      await tx.exec(sql`TRUNCATE snapshot_status_change, current_snapshot_change, snapshot_image, snapshot, plan, project`);
+      await tx.exec(sql`TRUNCATE snapshot_lease, snapshot_status_change, current_snapshot_change, snapshot_image, snapshot, plan, project`);
     }
     await fill(tx, PROJECTS_PER_SCALE * scale);
   });

@@ -3,4 +3,5 @@ export enum SnapshotState {
   ALL = 'ALL',
   VALID = 'VALID',
   INVALID = 'INVALID',
+  EXPIRED = 'EXPIRED',
 }

@@ -33,6 +33,10 @@ export class Snapshot {
   @Column('varchar', { length: 255, nullable: true })
   revision!: string | null;
 
+  @Field(() => Date, { nullable: true, description: 'When the snapshot expired, after which its images may be deleted; null while kept.' })
+  @Column('timestamptz', { name: 'expired_at', nullable: true })
+  expiredAt!: Date | null;
+
   /**
    * Whether it was its project's current snapshot, when read by a listing
    * (`SnapshotQueries.page`); unset when read otherwise. `isCurrent` answers

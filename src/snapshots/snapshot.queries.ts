@@ -28,8 +28,9 @@ const INVALIDATED = snapshotStatusCodes.encode(SnapshotStatus.INVALIDATED);
 function conditions(filter: SnapshotFilter): SqlFragment[] {
   const where: SqlFragment[] = [];
   if (filter.projectId !== null) where.push(sql`s.project_id = ${filter.projectId}`);
-  if (filter.state === SnapshotState.VALID) where.push(sql`s.status <> ${INVALIDATED}`);
+  if (filter.state === SnapshotState.VALID) where.push(sql`s.status <> ${INVALIDATED}`, sql`s.expired_at IS NULL`);
   if (filter.state === SnapshotState.INVALID) where.push(sql`s.status = ${INVALIDATED}`);
+  if (filter.state === SnapshotState.EXPIRED) where.push(sql`s.expired_at IS NOT NULL`);
   return where;
 }
 

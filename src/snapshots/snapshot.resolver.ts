@@ -37,7 +37,9 @@ export class SnapshotResolver {
     return found.snapshot;
   }
 
-  @Query(() => SnapshotConnection, { description: 'Snapshots, newest first, of one project (id or slug) or of all.' })
+  @Query(() => SnapshotConnection, {
+    description: 'Snapshots, newest first, of one project (id or slug) or of all. VALID leaves out INVALIDATED and expired snapshots.',
+  })
   async snapshots(
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,

@@ -1,4 +1,5 @@
 import type { ChangeFeed } from '../events/change-feed';
+import { type Changed, changing } from '../events/changing';
 import type { SnapshotChange } from '../events/snapshot-change';
 import { badInput, conflict, invalidTransition, notFound } from '../errors';
 import type { EntityRow } from '../database/entity-rows';
@@ -53,17 +54,8 @@ export class SnapshotService {
    * Runs `work` in a transaction; the snapshots it reports through `changed`
    * are told to subscribers once, if and when the transaction commits.
    */
-  private async change<T>(work: (tx: Db, changed: (s: SnapshotChange) => void) => Promise<T>): Promise<T> {
-    const changes: SnapshotChange[] = [];
-    const result = await this.db.transaction(async (tx) => {
-      const value = await work(tx, (c) => {
-        if (!changes.some((known) => known.snapshotId === c.snapshotId)) changes.push(c);
-      });
-      await this.feed.publish(tx, changes);
-      return value;
-    });
-    this.feed.committed(changes);
-    return result;
+  private change<T>(work: (tx: Db, changed: Changed) => Promise<T>): Promise<T> {
+    return changing(this.db, this.feed, work);
   }
 
   private static changeOf(snapshot: Snapshot): SnapshotChange {

@@ -17,10 +17,16 @@ const NEEDS: Record<string, 'scheduler' | 'admin'> = {
   setCurrentSnapshot: 'scheduler',
   rollbackCurrentSnapshot: 'scheduler',
   invalidateSnapshot: 'scheduler',
+  leaseCurrentSnapshot: 'scheduler',
+  leaseSnapshot: 'scheduler',
+  renewLease: 'scheduler',
+  releaseLease: 'scheduler',
   createProject: 'admin',
   createPlan: 'admin',
   setSnapshotPlan: 'admin',
   setPlanStatus: 'admin',
+  setRetentionPolicy: 'admin',
+  expireSnapshots: 'admin',
 };
 
 const expected = (role: Role, needs: 'scheduler' | 'admin'): 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' => {
@@ -36,11 +42,18 @@ interface Fixture {
   active: { id: string; buildId: string };
   /** PENDING, images UNKNOWN. */
   pending: { id: string; buildId: string; images: { id: string }[] };
+  /** A live lease on the current snapshot. */
+  lease: { id: string };
 }
 
-/** A project with two plans, an ACTIVE snapshot and a PENDING one, made with the admin token. */
+/**
+ * A project that keeps only what is current or leased, with two plans, an
+ * ACTIVE snapshot, a PENDING one, and a leased current one, made with the
+ * admin token.
+ */
 async function fixture(server: TestServer): Promise<Fixture> {
   const project = await createProject(server);
+  await ok(server, 'mutation($p: ID!) { setRetentionPolicy(project: $p, keepActive: 0, keepDays: 0, keepHistory: 0) { id } }', { p: project.id });
   const plans = [await createPlan(server, project.id), await createPlan(server, project.id)];
   const active = await createSnapshot(server, project.id, { buildId: randomUUID() });
   for (const image of active.images) await setImageStatus(server, image.id, 'ACTIVE');
@@ -48,7 +61,17 @@ async function fixture(server: TestServer): Promise<Fixture> {
     await ok(server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: project.id, s });
   }
   const pending = await createSnapshot(server, project.id, { buildId: randomUUID() });
-  return { project, plans, active: { id: active.id, buildId: active.buildId! }, pending: { id: pending.id, buildId: pending.buildId!, images: pending.images } };
+  const current = await createSnapshot(server, project.id);
+  for (const image of current.images) await setImageStatus(server, image.id, 'ACTIVE');
+  await ok(server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: project.id, s: current.id });
+  const lease = (await ok(server, 'mutation($s: ID!) { leaseSnapshot(snapshot: $s, holder: "build") { id } }', { s: current.id })).leaseSnapshot;
+  return {
+    project,
+    plans,
+    active: { id: active.id, buildId: active.buildId! },
+    pending: { id: pending.id, buildId: pending.buildId!, images: pending.images },
+    lease,
+  };
 }
 
 /** Each mutation with arguments that change something when allowed. */
@@ -64,6 +87,12 @@ const CALLS: Record<string, (f: Fixture) => [string, Record<string, unknown>]> =
   createPlan: (f) => ['mutation($p: ID!) { createPlan(project: $p, label: "another plan") { id } }', { p: f.project.id }],
   setSnapshotPlan: (f) => ['mutation($a: ID!, $b: ID) { setSnapshotPlan(plan: $a, snapshotPlan: $b) { id } }', { a: f.plans[1]!.id, b: f.plans[0]!.id }],
   setPlanStatus: (f) => ['mutation($a: ID!) { setPlanStatus(plan: $a, status: INACTIVE) { id } }', { a: f.plans[0]!.id }],
+  leaseCurrentSnapshot: (f) => ['mutation($p: ID!) { leaseCurrentSnapshot(project: $p, holder: "b") { id } }', { p: f.project.id }],
+  leaseSnapshot: (f) => ['mutation($s: ID!) { leaseSnapshot(snapshot: $s, holder: "b") { id } }', { s: f.active.id }],
+  renewLease: (f) => ['mutation($l: ID!) { renewLease(lease: $l, ttlSeconds: 60) { id } }', { l: f.lease.id }],
+  releaseLease: (f) => ['mutation($l: ID!) { releaseLease(lease: $l) { id } }', { l: f.lease.id }],
+  setRetentionPolicy: (f) => ['mutation($p: ID!) { setRetentionPolicy(project: $p, keepActive: 1, keepDays: 2, keepHistory: 3) { id } }', { p: f.project.id }],
+  expireSnapshots: (f) => ['mutation($p: ID) { expireSnapshots(project: $p) { dryRun } }', { p: f.project.id }],
 };
 
 /** Everything a mutation could change, read back. */
@@ -78,7 +107,8 @@ async function state(server: TestServer, f: Fixture, slug?: string): Promise<unk
         plans { id label status snapshotPlan { id } }
         currentSnapshot { id }
         currentVersion
-        snapshots(first: 100) { totalCount nodes { id status images { id status } } }
+        retention { keepActive keepDays keepHistory }
+        snapshots(first: 100) { totalCount nodes { id status expiredAt leases { id expiresAt } images { id status } } }
       }
     }`,
     { p: f.project.id, slug: slug ?? 'none' },

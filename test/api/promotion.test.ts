@@ -114,7 +114,7 @@ function expectConflict(res: GqlResponse, slug: string, currentVersion: number, 
 }
 
 const NOWHERE = (slug: string) =>
-  `Project ${slug} has nowhere to roll back to: no earlier current snapshot is ACTIVE and other than the present one`;
+  `Project ${slug} has nowhere to roll back to: no earlier current snapshot is ACTIVE, unexpired and other than the present one`;
 
 describe('currentHistory and currentVersion', () => {
   it('a new project is at version 0, with no history', async () => {

@@ -79,15 +79,16 @@ export const SNAPSHOT_CHANGED = `subscription($project: ID) {
   snapshotChanged(project: $project) { id status isCurrent project { slug } images { status } }
 }`;
 
-/** Subscribes to snapshotChanged on `server` and waits until the server is serving the subscription. */
+/** Subscribes (to snapshotChanged, unless `query` says otherwise) on `server` and waits until the server is serving the subscription. */
 export async function subscribe(
   server: TestServer,
   variables: Record<string, unknown> = {},
   connectionParams?: Record<string, unknown>,
+  query = SNAPSHOT_CHANGED,
 ): Promise<Subscriber> {
   const feed = server.app.services.feed;
   const before = feed.subscriberCount();
-  const subscriber = new Subscriber(server.url, SNAPSHOT_CHANGED, variables, connectionParams);
+  const subscriber = new Subscriber(server.url, query, variables, connectionParams);
   await subscriber.connected;
   const deadline = Date.now() + 5_000;
   while (feed.subscriberCount() <= before) {

@@ -40,7 +40,7 @@ export interface TestServer {
   url: string;
   app: App;
   queries: QueryLog;
-  /** Lines the server logged at warn level and above. */
+  /** Lines the server logged at its LOG_LEVEL (warn unless `env` says otherwise) and above. */
   logged: Record<string, unknown>[];
   /**
    * POSTs an operation with the admin token, unless `headers` has its own
@@ -52,9 +52,18 @@ export interface TestServer {
 
 /** A server on its own port, in this process, on the database at `databaseUrl`. */
 export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '5', API_TOKENS: TEST_API_TOKENS, ...env });
+  // No periodic expiry unless a test asks for it: it would change what other tests see.
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    DATABASE_POOL_SIZE: '5',
+    API_TOKENS: TEST_API_TOKENS,
+    RETENTION_INTERVAL_S: '0',
+    ...env,
+  });
   const logged: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+  const logger = pino({ level: config.logLevel }, { write: (line: string) => void logged.push(JSON.parse(line)) });
   const queries = new QueryLog();
   const app = await App.create(config, { logger, queryLogger: queries });
   const url = await app.listen();

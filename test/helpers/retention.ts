@@ -1,0 +1,80 @@
+import { createPlan, createProject, createSnapshot, ok, setImageStatus, type CreatedSnapshot } from './factories';
+import { withSql } from './refusals';
+import type { TestServer } from './test-server';
+
+export interface Policy {
+  keepActive: number;
+  keepDays: number;
+  keepHistory: number;
+}
+
+/** Keeps only what is current or leased. */
+export const KEEP_NOTHING: Policy = { keepActive: 0, keepDays: 0, keepHistory: 0 };
+
+export async function setPolicy(server: TestServer, project: string, policy: Policy) {
+  return (
+    await ok(
+      server,
+      `mutation($p: ID!, $a: Int!, $d: Int!, $h: Int!) {
+        setRetentionPolicy(project: $p, keepActive: $a, keepDays: $d, keepHistory: $h) { id retention { keepActive keepDays keepHistory } }
+      }`,
+      { p: project, a: policy.keepActive, d: policy.keepDays, h: policy.keepHistory },
+    )
+  ).setRetentionPolicy;
+}
+
+/** A project with one plan, and the given policy. */
+export async function retentionProject(server: TestServer, policy?: Policy): Promise<{ id: string; slug: string }> {
+  const project = await createProject(server);
+  await createPlan(server, project.id);
+  if (policy) await setPolicy(server, project.id, policy);
+  return project;
+}
+
+/** A new snapshot of `project` whose images are all ACTIVE, so that it is ACTIVE. */
+export async function activeSnapshot(server: TestServer, project: string): Promise<CreatedSnapshot> {
+  const s = await createSnapshot(server, project);
+  for (const image of s.images) await setImageStatus(server, image.id, 'ACTIVE');
+  return { ...s, status: 'ACTIVE' };
+}
+
+export async function setCurrent(server: TestServer, project: string, snapshot: string | null) {
+  return server.gql('mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id currentSnapshot { id } } }', {
+    p: project,
+    s: snapshot,
+  });
+}
+
+export const LEASE_FIELDS = 'id holder dateCreated expiresAt releasedAt live snapshot { id }';
+
+export async function leaseSnapshot(server: TestServer, snapshot: string, holder = 'build-1', ttlSeconds?: number) {
+  return server.gql(
+    `mutation($s: ID!, $h: String!, $ttl: Int) { leaseSnapshot(snapshot: $s, holder: $h, ttlSeconds: $ttl) { ${LEASE_FIELDS} } }`,
+    { s: snapshot, h: holder, ttl: ttlSeconds },
+  );
+}
+
+export async function expireSnapshots(server: TestServer, project: string | null, dryRun?: boolean) {
+  return server.gql(
+    'mutation($p: ID, $d: Boolean) { expireSnapshots(project: $p, dryRun: $d) { dryRun expired { id status expiredAt } } }',
+    { p: project, d: dryRun },
+  );
+}
+
+/** Snapshot ids a successful expireSnapshots named, in its order. */
+export async function expired(server: TestServer, project: string | null, dryRun?: boolean): Promise<string[]> {
+  const res = await expireSnapshots(server, project, dryRun);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data!.expireSnapshots.expired.map((s: { id: string }) => s.id);
+}
+
+/** Moves snapshots' creation back by `days` days, as if they had been made then. */
+export async function backdate(url: string, ids: string[], days: number): Promise<void> {
+  await withSql(url, (c) => c.query(`UPDATE snapshot SET date_created = date_created - make_interval(days => $2) WHERE id = ANY($1::uuid[])`, [ids, days]));
+}
+
+export async function snapshotRetention(server: TestServer, id: string) {
+  return (
+    await ok(server, 'query($s: ID!) { snapshot(id: $s) { id status expiredAt keptBecause isCurrent leases { id holder live } } }', { s: id })
+  ).snapshot;
+}
