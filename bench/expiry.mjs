@@ -10,6 +10,7 @@
  * and drops the database.
  */
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './lib/util.mjs';
 
@@ -91,7 +92,9 @@ async function main() {
     }
     const [{ n: expiredRows }] = await database.dataSource.query('SELECT count(*)::int AS n FROM snapshot WHERE expired_at IS NOT NULL');
     console.log(`expired in the database: ${expiredRows} of ${report.snapshots} snapshots, over ${report.projects} projects`);
-    console.log(JSON.stringify({ scale: SCALE, projects: report.projects, snapshots: report.snapshots, results }));
+    const load = os.loadavg()[0].toFixed(1);
+    console.log(`machine: ${os.cpus().length} cores, load average ${load} (1 min) at the end`);
+    console.log(JSON.stringify({ scale: SCALE, projects: report.projects, snapshots: report.snapshots, load: Number(load), results }));
   } finally {
     await database.close();
     await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);

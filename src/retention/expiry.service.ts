@@ -1,3 +1,4 @@
+import type { EntityRow } from '../database/entity-rows';
 import { type Db, sql } from '../database/sql';
 import type { Tables } from '../database/tables';
 import { badInput, notFound } from '../errors';
@@ -97,7 +98,7 @@ export class ExpiryService {
         .filter((k) => expires(k.facts, k.policy))
         .map((k) => k.snapshot.id);
       if (!still.length) return [];
-      const rows = await tx.many<Record<string, unknown> & { micros: string }>(sql`
+      const rows = await tx.many<EntityRow & { micros: string }>(sql`
         UPDATE snapshot s SET expired_at = now()
         WHERE s.id = ANY(${still}::uuid[]) AND s.expired_at IS NULL
         RETURNING ${this.t.snapshot.selectList('s')}, (extract(epoch FROM s.date_created) * 1000000)::bigint::text AS micros`);

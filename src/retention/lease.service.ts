@@ -5,10 +5,8 @@ import type { ChangeFeed } from '../events/change-feed';
 import { changing } from '../events/changing';
 import type { Snapshot } from '../snapshots/snapshot.entity';
 import { leaseRefusal, renewRefusal } from './lease-rules';
-import type { RetentionQueries } from './retention.queries';
+import type { LeaseRow, RetentionQueries } from './retention.queries';
 import type { SnapshotLease } from './snapshot-lease.entity';
-
-type LeaseRow = Record<string, unknown> & { readAt: Date };
 
 /**
  * Leases: each change one transaction. Taking or renewing a lease locks its

@@ -1,3 +1,4 @@
+import type { EntityRow } from '../database/entity-rows';
 import { type Db, type SqlFragment, sql, trustedSql } from '../database/sql';
 import type { Tables } from '../database/tables';
 import { snapshotStatusCodes } from '../database/status-codes';
@@ -18,9 +19,10 @@ export interface SnapshotKeep {
   micros: bigint;
 }
 
-type Row = Record<string, unknown>;
+/** A row of `leaseSelect`: the lease's columns and when they were read. */
+export type LeaseRow = EntityRow & { readAt: Date };
 
-interface KeepRow extends Row {
+interface KeepRow extends EntityRow {
   keepActive: number;
   keepDays: number;
   keepHistory: number;
@@ -43,7 +45,7 @@ const liveLease = (alias: string): SqlFragment => trustedSql(`${alias}.released_
 export class RetentionQueries {
   constructor(private readonly t: Tables) {}
 
-  private lease(row: Row & { readAt: Date }): SnapshotLease {
+  private lease(row: LeaseRow): SnapshotLease {
     const lease = this.t.lease.hydrate(row);
     lease.live = isLive(lease, row.readAt);
     return lease;
@@ -54,13 +56,13 @@ export class RetentionQueries {
     return sql`${this.t.lease.selectList(alias)}, now() AS "readAt"`;
   }
 
-  leases(rows: (Row & { readAt: Date })[]): SnapshotLease[] {
+  leases(rows: LeaseRow[]): SnapshotLease[] {
     return rows.map((row) => this.lease(row));
   }
 
   async leasesById(db: Db, ids: readonly string[]): Promise<SnapshotLease[]> {
     return this.leases(
-      await db.many<Row & { readAt: Date }>(
+      await db.many<LeaseRow>(
         sql`SELECT ${this.leaseSelect('l')} FROM snapshot_lease l WHERE l.id = ANY(${[...ids]}::uuid[])`,
       ),
     );
@@ -69,7 +71,7 @@ export class RetentionQueries {
   /** The live leases of the given snapshots, oldest first. */
   async liveLeasesOfSnapshots(db: Db, snapshotIds: readonly string[]): Promise<SnapshotLease[]> {
     return this.leases(
-      await db.many<Row & { readAt: Date }>(sql`
+      await db.many<LeaseRow>(sql`
         SELECT ${this.leaseSelect('l')} FROM snapshot_lease l
         WHERE l.snapshot_id = ANY(${[...snapshotIds]}::uuid[]) AND ${liveLease('l')}
         ORDER BY l.snapshot_id, l.date_created, l.id`),
