@@ -12,7 +12,7 @@ import { withClient } from './database.mjs';
 import { startServer } from './servers.mjs';
 import { BENCH, ROOT, cpuMs, loadAverage, rssMb } from './util.mjs';
 
-export const SUBSCRIPTION_LOAD = { instances: 3, subscribers: 1000, projects: 50, rate: 50, seconds: 20, settleMs: 3000 };
+export const SUBSCRIPTION_LOAD = { instances: 3, subscribers: 1000, projects: 50, rate: 50, seconds: 20, settleMs: 10_000 };
 
 /**
  * One fresh PENDING snapshot with one UNKNOWN image for each change, in the
