@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { App } from './app';
 import { ConfigError, loadConfig } from './config';
 import { DataDirInUseError } from './database/data-dir-lock';
+import { DatabaseStartError } from './database/startup-errors';
 import { createLogger } from './logger';
 import { exitOnSignals } from './shutdown';
 
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DataDirInUseError) {
+  if (err instanceof ConfigError || err instanceof DataDirInUseError || err instanceof DatabaseStartError) {
     console.error(`snapshot-registry: ${err.message}`);
   } else {
     console.error('snapshot-registry: failed to start:', err);

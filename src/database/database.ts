@@ -1,9 +1,11 @@
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 import type { Config } from '../config';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { prepareDataDir } from './data-dir';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
 import { Db, sql } from './sql';
+import { dataDirFailure, databaseUrlError } from './startup-errors';
 
 export interface Database {
   dataSource: DataSource;
@@ -15,20 +17,30 @@ export interface Database {
    * backend that only this process can use, so changes are told in-process.
    */
   pglite: boolean;
+  /** The migrations this start applied (class names, oldest first); empty when none was pending. */
+  migrationsApplied: string[];
   close(): Promise<void>;
 }
 
 /**
  * Connects to PostgreSQL (DATABASE_URL, or the embedded one under DATA_DIR)
- * and applies pending migrations.
+ * and applies pending migrations. A DATABASE_URL that cannot be reached or
+ * prepared, or a DATA_DIR that cannot be written, is a DatabaseStartError
+ * whose message names it.
  */
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize' | 'statementTimeoutMs'>,
   logger?: TypeOrmLogger,
 ): Promise<Database> {
-  const embedded = config.databaseUrl
-    ? null
-    : await startEmbeddedPostgres(config.dataDir, config.poolSize + 10);
+  let embedded: EmbeddedPostgres | null = null;
+  if (!config.databaseUrl) {
+    prepareDataDir(config.dataDir);
+    try {
+      embedded = await startEmbeddedPostgres(config.dataDir, config.poolSize + 10);
+    } catch (err) {
+      throw dataDirFailure(err, config.dataDir) ?? err;
+    }
+  }
   const url = config.databaseUrl ?? embedded!.url;
   const dataSource = new DataSource(
     dataSourceOptions({
@@ -39,21 +51,23 @@ export async function openDatabase(
     }),
   );
   let pglite: boolean;
+  let migrationsApplied: string[];
   try {
     await dataSource.initialize();
-    await migrate(dataSource, url);
+    migrationsApplied = (await migrate(dataSource, url)).map((m) => m.name);
     const { version } = await Db.of(dataSource).one(sql<{ version: string }>`SELECT version()`);
     pglite = /PGlite/.test(version);
   } catch (err) {
-    if (dataSource.isInitialized) await dataSource.destroy();
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
     await embedded?.stop();
-    throw err;
+    throw config.databaseUrl ? databaseUrlError(err, config.databaseUrl) : err;
   }
   return {
     dataSource,
     url,
     embedded: embedded !== null,
     pglite,
+    migrationsApplied,
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config';
 import { DataDirInUseError } from '../database/data-dir-lock';
 import { openDatabase } from '../database/database';
+import { DatabaseStartError } from '../database/startup-errors';
 import { DatabaseNotEmptyError, PROJECTS_PER_SCALE, type SeedReport, seed } from './seed';
 
 const USAGE = `usage: npm run seed -- [--scale N] [--reset]
@@ -61,7 +62,12 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   if (err instanceof UsageError) console.error(`seed: ${err.message}\n${USAGE}`);
-  else if (err instanceof ConfigError || err instanceof DataDirInUseError || err instanceof DatabaseNotEmptyError) {
+  else if (
+    err instanceof ConfigError ||
+    err instanceof DataDirInUseError ||
+    err instanceof DatabaseStartError ||
+    err instanceof DatabaseNotEmptyError
+  ) {
     console.error(`seed: ${err.message}`);
   } else console.error('seed: failed:', err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
