@@ -38,9 +38,21 @@ function useSimpleResolvers(): void {
   for (const type of getMetadataStorage().objectTypes) type.simpleResolvers ??= true;
 }
 
+/**
+ * TypeScript applies a method's parameter decorators last one first, so
+ * type-graphql collects @Arg metadata in reverse and the schema would list
+ * `createSnapshot(images, revision, buildId, project)`. Sorted by position
+ * (a stable sort, so each method's own arguments end up in order),
+ * introspection and the playground list arguments as they are declared.
+ */
+function argumentsInDeclaredOrder(): void {
+  getMetadataStorage().params.sort((a, b) => a.index - b.index);
+}
+
 /** The GraphQL schema, built from the resolver and entity classes; each mutation checks the caller's role. */
 export async function createSchema(): Promise<GraphQLSchema> {
   useSimpleResolvers();
+  argumentsInDeclaredOrder();
   return enforceMutationRoles(await buildSchema({
     resolvers: [
       ProjectResolver,

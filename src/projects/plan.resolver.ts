@@ -8,7 +8,10 @@ import { Project } from './project.entity';
 
 @Resolver(() => Plan)
 export class PlanResolver {
-  @Mutation(() => Plan)
+  @Mutation(() => Plan, {
+    description: `A new plan of a project (id or slug): a kind of image its snapshots hold, labelled (1 to 128 characters).
+ACTIVE plans get an image in each new snapshot; with snapshotPlan, the plan uses that plan's images instead of its own.`,
+  })
   async createPlan(
     @Ctx() ctx: Context,
     @Arg('project', () => ID) project: string,
@@ -40,7 +43,9 @@ export class PlanResolver {
     return changed;
   }
 
-  @Mutation(() => Plan)
+  @Mutation(() => Plan, {
+    description: 'Turn a plan on (ACTIVE: new snapshots get an image of it) or off (INACTIVE); snapshots made before keep their images.',
+  })
   async setPlanStatus(
     @Ctx() ctx: Context,
     @Arg('plan', () => ID) plan: string,

@@ -29,7 +29,9 @@ export class ProjectResolver {
     return ctx.loaders.projectByRef.load(slug(projectSlug!));
   }
 
-  @Mutation(() => Project)
+  @Mutation(() => Project, {
+    description: 'A new project, with no plans yet. The slug (1 to 64 of a-z, 0-9 and "-") names it in URLs and arguments; CONFLICT when taken.',
+  })
   async createProject(
     @Ctx() ctx: Context,
     @Arg('slug', () => String) projectSlug: string,
