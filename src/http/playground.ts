@@ -18,10 +18,13 @@ const FILES: Record<string, { file: () => string; type: string }> = {
   'graphiql.css': { file: () => path.join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css' },
 };
 
-const DASHBOARD = `# The snapshot registry. Run with the ▶ button (or Ctrl-Enter); the docs are under the book icon.
-# Reads need no token. Mutations do: open "Headers" below and add
+const DASHBOARD = `# The snapshot registry. Run with the ▶ button
+# (or Ctrl-Enter); the docs are under the book icon.
+# Reads need no token. Mutations do: open "Headers"
+# below and add
 #   {"Authorization": "Bearer <token>"}
-# (a server started without API_TOKENS prints an admin token at start).
+# (a server started without API_TOKENS prints an
+# admin token at start).
 query Dashboard {
   projects {
     slug
@@ -42,8 +45,9 @@ query Dashboard {
 }
 `;
 
-const SCHEDULER_READ = `# What the scheduler asks before a build: the current snapshot of a project (id or slug)
-# and the image each plan uses in it.
+const SCHEDULER_READ = `# What the scheduler asks before a build: the current
+# snapshot of a project (id or slug) and the image each
+# plan uses in it.
 query CurrentSnapshot($project: ID!) {
   currentSnapshot(project: $project) {
     id
@@ -53,8 +57,9 @@ query CurrentSnapshot($project: ID!) {
 }
 `;
 
-const SCHEDULER_WRITE = `# The scheduler's side of a snapshot build (role scheduler or admin).
-# Run one operation at a time: the ▶ button asks which.
+const SCHEDULER_WRITE = `# The scheduler's side of a snapshot build (role
+# scheduler or admin). Run one operation at a time:
+# the ▶ button asks which.
 mutation CreateSnapshot($project: ID!, $buildId: ID, $revision: String) {
   createSnapshot(project: $project, buildId: $buildId, revision: $revision) {
     id
@@ -90,8 +95,10 @@ mutation CreatePlan($project: ID!, $label: String!) {
 }
 `;
 
-const LIVE = `# Live changes of snapshots, over WebSocket at the same /graphql (pass a project id or slug to
-# narrow it). Each creation, status change, image change or change of the current snapshot arrives here.
+const LIVE = `# Live changes of snapshots, over WebSocket at the same
+# /graphql (pass a project id or slug to narrow it).
+# Each creation, status change, image change or change
+# of the current snapshot arrives here.
 subscription LiveSnapshots {
   snapshotChanged {
     id

@@ -63,7 +63,18 @@ describe('the playground, served by the server itself', () => {
         if (message.type() === 'error') problems.push(message.text());
       });
 
+      await page.setViewportSize({ width: 1280, height: 800 });
       await page.goto(suite.server.url);
+      // The default tab's text fits its editor in a 1280 px window: no line runs off to the right.
+      const editor = page.locator('.graphiql-query-editor');
+      await editor.getByText('query Dashboard').waitFor({ timeout: 20_000 });
+      const cut = await editor.evaluate((el) => {
+        const right = el.querySelector('.CodeMirror-scroll')!.getBoundingClientRect().right;
+        return [...el.querySelectorAll('.CodeMirror-line > span')]
+          .filter((line) => line.getBoundingClientRect().right > right)
+          .map((line) => `${line.textContent} (${Math.round(line.getBoundingClientRect().right)} > ${Math.round(right)})`);
+      });
+      expect(cut).toEqual([]);
       // The default tab holds the dashboard query; run it with the run button.
       await page.locator('.graphiql-execute-button').click({ timeout: 20_000 });
       const result = page.locator('.result-window');
