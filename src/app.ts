@@ -17,6 +17,15 @@ export interface AppOptions {
   queryLogger?: TypeOrmLogger;
 }
 
+/**
+ * The host a person can open the server at: an address that means "all of
+ * them" (HOST=0.0.0.0 or ::) is no address to browse to, so it is `localhost`.
+ */
+function shownHost(address: AddressInfo): string {
+  if (address.address === '0.0.0.0' || address.address === '::') return 'localhost';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
 /** The whole server: database, services, HTTP. Nothing listens until `listen`. */
 export class App {
   private constructor(
@@ -53,7 +62,7 @@ export class App {
     }
   }
 
-  /** Starts listening; resolves to the GraphQL endpoint's URL. */
+  /** Starts listening; resolves to the GraphQL endpoint's URL (on localhost when it listens on every address). */
   async listen(port = this.config.port, host = this.config.host): Promise<string> {
     const http = this.server.http;
     await new Promise<void>((resolve, reject) => {
@@ -64,8 +73,7 @@ export class App {
       });
     });
     const address = http.address() as AddressInfo;
-    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${shownHost}:${address.port}/graphql`;
+    return `http://${shownHost(address)}:${address.port}/graphql`;
   }
 
   async close(): Promise<void> {

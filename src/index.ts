@@ -13,9 +13,15 @@ async function main(): Promise<void> {
   const started = Date.now();
   const app = await App.create(config, { logger });
   const url = await app.listen();
+  const everywhere = config.host === '0.0.0.0' || config.host === '::';
   logger.info(
-    { url, database: app.database.embedded ? `embedded (${config.dataDir})` : 'postgresql', startMs: Date.now() - started },
-    `snapshot-registry listening on ${url}`,
+    {
+      url,
+      ...(everywhere ? { host: config.host } : {}),
+      database: app.database.embedded ? `embedded (${config.dataDir})` : 'postgresql',
+      startMs: Date.now() - started,
+    },
+    `snapshot-registry listening on ${url}${everywhere ? ` (and on every address of this machine, HOST=${config.host})` : ''}`,
   );
   if (config.generatedAdminToken) {
     // Shown once, on stderr and never through the logger, so that no log keeps it.

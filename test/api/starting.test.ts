@@ -161,6 +161,35 @@ suite('starting from a checkout', () => {
     console.log(`starting: three npm start at once, all listening after ${ms} ms`);
   }, 180_000);
 
+  it('on HOST=0.0.0.0, the log points at http://localhost:PORT, where it answers', async () => {
+    const child = spawn(process.execPath, ['dist/src/index.js'], {
+      cwd: checkout,
+      env: environment({ HOST: '0.0.0.0', DATA_DIR: path.join(tmp, 'data-everywhere') }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stdout = '';
+    const entry = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      child.stdout!.on('data', (chunk) => {
+        stdout += chunk;
+        const line = stdout.split('\n').find((l) => l.includes('"url"'));
+        if (line) resolve(JSON.parse(line));
+      });
+      void exit.then((code) => reject(new Error(`exited (${code}) before listening: ${stdout}`)));
+    });
+    try {
+      expect(entry.url).toMatch(/^http:\/\/localhost:\d+\/graphql$/);
+      expect(entry.msg).toBe(`snapshot-registry listening on ${entry.url} (and on every address of this machine, HOST=0.0.0.0)`);
+      const health = await fetch(String(entry.url).replace('/graphql', '/healthz'));
+      expect(health.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      children.delete(child);
+    }
+  }, 120_000);
+
   it('with a source changed since the build, npm start and npm run migrate name it and say to run npm run build', async () => {
     const file = path.join(checkout, 'src', 'logger.ts');
     const original = fs.readFileSync(file, 'utf8');
