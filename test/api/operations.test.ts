@@ -46,7 +46,7 @@ describe('health, readiness, metrics', () => {
       /^graphql_requests_total\{operation="BadLookup",outcome="BAD_USER_INPUT"\} 1$/m,
       /^graphql_requests_total\{operation="anonymous",outcome="ok"\} \d+$/m,
       /^graphql_requests_total\{operation="anonymous",outcome="BAD_REQUEST"\} 1$/m,
-      /^graphql_request_duration_seconds_bucket\{le="+Inf",operation="ListProjects",outcome="ok"\} 1$/m,
+      /^graphql_request_duration_seconds_bucket\{le="\+Inf",operation="ListProjects",outcome="ok"\} 1$/m,
       /^graphql_request_duration_seconds_count\{operation="ListProjects",outcome="ok"\} 1$/m,
       /^db_pool_connections\{state="total"\} [1-9]\d*$/m,
       /^db_pool_connections\{state="idle"\} \d+$/m,
