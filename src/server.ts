@@ -4,23 +4,22 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import type { GraphQLSchema } from 'graphql';
 import type { Authenticate } from './auth/authenticate';
 import { type Caller, callerLabel } from './auth/caller';
-import { mutationGuardPlugin } from './auth/mutation-guard';
 import type { Config } from './config';
 import { type Context, createContext } from './context';
 import { pgPool } from './database/pool';
 import { AppError, ErrorCode } from './errors';
-import { CompiledExecution, apolloGateway } from './execution/compiled-execution';
-import { errorFormatter } from './format-error';
+import { apolloGateway } from './execution/compiled-execution';
 import { serveBoard } from './http/board';
 import { Readiness, sendHealth, sendReadiness } from './http/health';
 import { Metrics } from './http/metrics';
 import { PLAYGROUND_ASSETS, sendPlayground, sendPlaygroundAsset, wantsPlayground } from './http/playground';
 import { BodyTooLargeError, readBody } from './http/read-body';
 import { errorCodesOfBody, RequestTrace, requestTracePlugin } from './http/request-trace';
-import { queryLimits } from './limits/query-limits';
 import { sendRequestError } from './http/send';
 import { type WebSocketEndpoint, attachWebSocket } from './http/websocket';
 import type { Logger } from './logger';
+import { operationCheckPlugin } from './pipeline/apollo-plugins';
+import { OperationPipeline } from './pipeline/operation-pipeline';
 import type { Services } from './services';
 
 /** The largest request body accepted, in bytes. */
@@ -54,11 +53,10 @@ export class Server {
   private readonly webSocket: WebSocketEndpoint;
 
   constructor(private readonly options: ServerOptions) {
-    const limits = queryLimits(options.config.production);
-    const execution = new CompiledExecution(options.schema);
+    const pipeline = new OperationPipeline(options.schema, { logger: options.logger, hideSuggestions: options.config.production });
     this.apollo = new ApolloServer<Context>({
-      gateway: apolloGateway(options.schema, execution),
-      formatError: errorFormatter(options.logger),
+      gateway: apolloGateway(options.schema, pipeline.execution),
+      formatError: pipeline.formatError,
       includeStacktraceInErrorResponses: false,
       introspection: true,
       // Apollo's defaults, stated because the limits rely on them: no batched arrays, CSRF prevention on.
@@ -72,11 +70,10 @@ export class Server {
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginCacheControlDisabled(),
         requestTracePlugin(),
-        mutationGuardPlugin(),
-        ...limits.plugins,
+        operationCheckPlugin(pipeline),
       ],
-      validationRules: limits.validationRules,
-      parseOptions: limits.parseOptions,
+      validationRules: pipeline.validationRules,
+      parseOptions: pipeline.parseOptions,
     });
     this.readiness = new Readiness(options.services.db, () => options.services.dataSource.isInitialized);
     this.metrics = new Metrics(
@@ -95,7 +92,7 @@ export class Server {
         else res.destroy();
       });
     });
-    this.webSocket = attachWebSocket(this.http, { ...options, execute: execution.execute });
+    this.webSocket = attachWebSocket(this.http, { ...options, pipeline, maxPayload: MAX_BODY_BYTES });
   }
 
   async start(): Promise<void> {

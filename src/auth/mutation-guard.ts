@@ -1,8 +1,16 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { type FieldNode, type FragmentDefinitionNode, GraphQLError, Kind, type SelectionSetNode } from 'graphql';
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { AppError, ErrorCode } from '../errors';
-import { ANONYMOUS, type Caller } from './caller';
-import { MUTATION_ROLES, requireRole } from './permissions';
+import type { Caller } from './caller';
+import { requiredRole, requireRole } from './permissions';
 
 /** The top-level fields of a mutation, through fragments; @skip and @include are ignored (checked as if selected). */
 function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
@@ -18,38 +26,33 @@ function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, Fragm
 }
 
 /**
- * Checks the caller's role for every mutation field of an operation before
- * any of them runs, so that a document mixing allowed and refused mutations
- * changes nothing: HTTP 401 UNAUTHENTICATED without a token, 403 FORBIDDEN
- * with too small a role. (Each mutation's resolver checks again: see
- * permissions.ts; that check also covers other transports.)
+ * Checks the caller's role (`@RequiresRole`, read from the schema) for every
+ * mutation field of an operation before any of them runs, so that a document
+ * mixing allowed and refused mutations changes nothing. Returns the refusal:
+ * UNAUTHENTICATED without a token (HTTP 401), FORBIDDEN with too small a role
+ * (403); null when every field is allowed, or the operation is no mutation.
  */
-export function mutationGuardPlugin(): ApolloServerPlugin<{ caller?: Caller }> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document, contextValue }) {
-          if (operation?.operation !== 'mutation') return;
-          const fragments = new Map(
-            document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-          );
-          for (const field of rootFields(operation.selectionSet, fragments)) {
-            const needed = MUTATION_ROLES[field.name.value];
-            if (!needed) continue; // __typename; an unknown field failed validation already
-            try {
-              requireRole(contextValue?.caller ?? ANONYMOUS, needed, field.name.value);
-            } catch (err) {
-              if (!(err instanceof AppError)) throw err;
-              const code = err.extensions.code as string;
-              throw new GraphQLError(err.message, {
-                nodes: [field],
-                path: [field.alias?.value ?? field.name.value],
-                extensions: { code, http: { status: code === ErrorCode.UNAUTHENTICATED ? 401 : 403 } },
-              });
-            }
-          }
-        },
-      };
-    },
-  };
+export function authorizeOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, caller: Caller): GraphQLError | null {
+  if (operation.operation !== 'mutation') return null;
+  const mutation = schema.getMutationType();
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  for (const field of rootFields(operation.selectionSet, fragments)) {
+    const definition = mutation?.getFields()[field.name.value];
+    const needed = definition && requiredRole(definition);
+    if (!needed) continue; // __typename; an unknown field failed validation already
+    try {
+      requireRole(caller, needed, field.name.value);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const code = err.extensions.code as string;
+      return new GraphQLError(err.message, {
+        nodes: [field],
+        path: [field.alias?.value ?? field.name.value],
+        extensions: { code, http: { status: code === ErrorCode.UNAUTHENTICATED ? 401 : 403 } },
+      });
+    }
+  }
+  return null;
 }

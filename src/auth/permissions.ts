@@ -1,31 +1,22 @@
-import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { Extensions } from 'type-graphql';
 import { AppError, ErrorCode } from '../errors';
 import { ANONYMOUS, type Caller } from './caller';
 import { hasRole, type Role } from './roles';
 
 /**
- * The least role each mutation needs. Every mutation must be listed: the
- * schema refuses to build with one that is not (deny by default).
+ * The least role a mutation needs, written next to it:
+ * `@RequiresRole('scheduler') @Mutation(...) createSnapshot(...)`. Kept in the
+ * schema as the field's `extensions.role`, where the mutation guard and the
+ * resolver check read it. Every mutation must have one: the schema refuses to
+ * build without (deny by default).
  */
-export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
-  createSnapshot: 'scheduler',
-  changeImageStatus: 'scheduler',
-  changeSnapshotStatus: 'scheduler',
-  snapshotBuildFinished: 'scheduler',
-  setCurrentSnapshot: 'scheduler',
-  rollbackCurrentSnapshot: 'scheduler',
-  invalidateSnapshot: 'scheduler',
-  leaseCurrentSnapshot: 'scheduler',
-  leaseSnapshot: 'scheduler',
-  renewLease: 'scheduler',
-  releaseLease: 'scheduler',
-  createProject: 'admin',
-  createPlan: 'admin',
-  setSnapshotPlan: 'admin',
-  setPlanStatus: 'admin',
-  setRetentionPolicy: 'admin',
-  expireSnapshots: 'admin',
-};
+export const RequiresRole = (role: Role): MethodDecorator => Extensions({ role });
+
+/** The role a mutation field needs, from its `@RequiresRole`. */
+export function requiredRole(field: GraphQLField<unknown, unknown>): Role | undefined {
+  return field.extensions?.role as Role | undefined;
+}
 
 /** Throws UNAUTHENTICATED (no token) or FORBIDDEN (too small a role) unless the caller has `needed`. */
 export function requireRole(caller: Caller, needed: Role, what: string): void {
@@ -38,16 +29,17 @@ export function requireRole(caller: Caller, needed: Role, what: string): void {
 }
 
 /**
- * Puts the role check in front of every mutation's resolver, over HTTP and
- * WebSocket alike: the resolver (and so any change) never runs for a caller
- * without the role. Reads the caller from `context.caller`; none is anonymous.
+ * Puts the role check in front of every mutation's resolver as well, a second
+ * line behind the mutation guard (auth/mutation-guard.ts, which checks every
+ * mutation of an operation before any runs). Reads the caller from
+ * `context.caller`; none is anonymous.
  */
 export function enforceMutationRoles(schema: GraphQLSchema): GraphQLSchema {
   const mutation = schema.getMutationType();
   if (!mutation) return schema;
   for (const field of Object.values(mutation.getFields())) {
-    const needed = MUTATION_ROLES[field.name];
-    if (!needed) throw new Error(`Mutation.${field.name} has no role in MUTATION_ROLES (src/auth/permissions.ts)`);
+    const needed = requiredRole(field);
+    if (!needed) throw new Error(`Mutation.${field.name} has no @RequiresRole (src/auth/permissions.ts)`);
     const resolve = field.resolve ?? defaultFieldResolver;
     field.resolve = (source, args, context: { caller?: Caller } | undefined, info) => {
       requireRole(context?.caller ?? ANONYMOUS, needed, field.name);

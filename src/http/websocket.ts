@@ -1,12 +1,13 @@
 import type http from 'node:http';
-import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Authenticate, authorizationFromPayload } from '../auth/authenticate';
 import { ANONYMOUS, type Caller, callerLabel } from '../auth/caller';
 import { createContext } from '../context';
-import { errorFormatter } from '../format-error';
+import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
+import type { OperationPipeline } from '../pipeline/operation-pipeline';
 import type { Services } from '../services';
 
 export interface WebSocketEndpoint {
@@ -16,34 +17,43 @@ export interface WebSocketEndpoint {
 /** graphql-ws closes a connection with this code when its token is refused. */
 const CLOSE_UNAUTHORIZED = 4401;
 
+/** Operations (subscriptions, and queries or mutations still running) one connection may hold at once. */
+export const MAX_OPERATIONS_PER_CONNECTION = 100;
+
 /**
- * Subscriptions over the graphql-ws protocol at /graphql, on the HTTP
- * server's port. The connection_init payload carries the token
- * (`{ "Authorization": "Bearer <token>" }`), checked as for HTTP requests.
+ * The graphql-ws protocol at /graphql, on the HTTP server's port. The
+ * connection_init payload carries the token (`{ "Authorization": "Bearer
+ * <token>" }`), checked as for HTTP requests. Every operation, subscription
+ * or not, goes through the same pipeline as over HTTP (`pipeline.prepare`:
+ * parse, validate, authorize, node budget; then its `execute`, and its error
+ * formatting). Messages are bounded as HTTP bodies are (`maxPayload`): a
+ * larger one closes the connection with 1009.
  */
 export function attachWebSocket(
   server: http.Server,
   options: {
-    schema: GraphQLSchema;
+    pipeline: OperationPipeline;
     services: Services;
     logger: Logger;
     authenticate: Authenticate;
-    /** Runs queries and mutations (subscriptions run on graphql-js's `subscribe`). */
-    execute: (args: ExecutionArgs) => ExecutionResult | Promise<ExecutionResult>;
+    /** The largest message read, in bytes. */
+    maxPayload: number;
   },
 ): WebSocketEndpoint {
-  const wss = new WebSocketServer({ server, path: '/graphql' });
-  const format = errorFormatter(options.logger);
+  const { pipeline, logger } = options;
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: options.maxPayload });
   const callers = new WeakMap<object, Caller>();
-  const refused = (operation: string | null | undefined, errors: readonly GraphQLError[]) => {
-    const codes = errors.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-    options.logger.info({ transport: 'websocket', operation: operation ?? null, codes }, 'subscription error');
-    return errors.map((e) => format(e.toJSON(), e));
+  /** Logs a refused or failed operation as an HTTP request's line would list its codes, then formats its errors. */
+  const answer = (caller: Caller, operation: string | null | undefined, errors: readonly GraphQLError[]) => {
+    const formatted = pipeline.formatErrors(errors);
+    const codes = formatted.map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+    logger.info({ transport: 'websocket', operation: operation ?? undefined, caller: callerLabel(caller), errors: codes }, 'websocket operation');
+    return formatted;
   };
   const disposable = useServer(
     {
-      schema: options.schema,
-      execute: options.execute,
+      schema: pipeline.schema,
+      execute: pipeline.execute,
       onConnect: (ctx) => {
         try {
           callers.set(ctx.extra.socket, options.authenticate(authorizationFromPayload(ctx.connectionParams)));
@@ -53,14 +63,22 @@ export function attachWebSocket(
           return false;
         }
       },
-      context: (ctx) => createContext(options.services, undefined, callers.get(ctx.extra.socket) ?? ANONYMOUS),
       onSubscribe: (ctx, _id, payload) => {
         const caller = callers.get(ctx.extra.socket) ?? ANONYMOUS;
-        options.logger.debug({ transport: 'websocket', operation: payload.operationName ?? null, caller: callerLabel(caller) }, 'subscribe');
+        logger.debug({ transport: 'websocket', operation: payload.operationName ?? null, caller: callerLabel(caller) }, 'subscribe');
+        // This operation is already counted in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_CONNECTION) {
+          return [
+            new GraphQLError(`One connection may hold ${MAX_OPERATIONS_PER_CONNECTION} operations at once; close some, or open another connection`, {
+              extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, limit: MAX_OPERATIONS_PER_CONNECTION },
+            }),
+          ];
+        }
+        return pipeline.prepare(payload, caller, createContext(options.services, undefined, caller));
       },
-      onNext: (_ctx, _id, payload, _args, result) =>
-        result.errors ? { ...result, errors: refused(payload.operationName, result.errors) } : undefined,
-      onError: (_ctx, _id, payload, errors) => refused(payload.operationName, errors),
+      onNext: (ctx, _id, payload, _args, result) =>
+        result.errors ? { ...result, errors: answer(callers.get(ctx.extra.socket) ?? ANONYMOUS, payload.operationName, result.errors) } : undefined,
+      onError: (ctx, _id, payload, errors) => answer(callers.get(ctx.extra.socket) ?? ANONYMOUS, payload.operationName, errors),
     },
     wss,
   );

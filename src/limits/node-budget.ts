@@ -1,5 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { type DocumentNode, GraphQLError, getNamedType, getNullableType, isLeafType, isListType } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, getNamedType, getNullableType, isLeafType, isListType } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 
 /**
@@ -23,38 +22,39 @@ export function nodeEstimator(listSize: number, introspectionListSize = 10): Com
   };
 }
 
-/** Estimates kept per parsed document (Apollo reuses the document of a repeated query), by variables. */
+/** Estimates kept per parsed document (a repeated query reuses its parsed document), by variables. */
 const MAX_ESTIMATES_PER_DOCUMENT = 64;
 
 /** Refuses, before execution, an operation whose worst case is more than `maxNodes` objects. */
-export function nodeBudgetPlugin(maxNodes: number, listSize: number): ApolloServerPlugin {
-  const estimators = [nodeEstimator(listSize)];
-  const estimates = new WeakMap<DocumentNode, Map<string, number>>();
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document, schema, operationName }) {
-          let known = estimates.get(document);
-          let key: string;
-          let nodes: number | undefined;
-          try {
-            key = `${operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
-            nodes = known?.get(key);
-            nodes ??= getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators });
-          } catch {
-            return; // Bad variables: execution refuses the request with its own error.
-          }
-          if (!known) estimates.set(document, (known = new Map()));
-          if (known.size < MAX_ESTIMATES_PER_DOCUMENT) known.set(key, nodes);
-          if (nodes > maxNodes) {
-            throw new GraphQLError(
-              `This query could return up to ${nodes} objects; the limit is ${maxNodes}. ` +
-                'Ask for fewer with smaller "first" arguments or less nesting.',
-              { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, nodes, maxNodes } },
-            );
-          }
-        },
-      };
-    },
-  };
+export class NodeBudget {
+  private readonly estimators: ComplexityEstimator[];
+  private readonly estimates = new WeakMap<DocumentNode, Map<string, number>>();
+
+  constructor(
+    private readonly maxNodes: number,
+    listSize: number,
+  ) {
+    this.estimators = [nodeEstimator(listSize)];
+  }
+
+  /** The refusal of an operation over the budget, or null when it fits (or its variables are bad: execution refuses those). */
+  check(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined): GraphQLError | null {
+    let known = this.estimates.get(document);
+    let key: string;
+    let nodes: number | undefined;
+    try {
+      key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+      nodes = known?.get(key);
+      nodes ??= getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators: this.estimators });
+    } catch {
+      return null;
+    }
+    if (!known) this.estimates.set(document, (known = new Map()));
+    if (known.size < MAX_ESTIMATES_PER_DOCUMENT) known.set(key, nodes);
+    if (nodes <= this.maxNodes) return null;
+    return new GraphQLError(
+      `This query could return up to ${nodes} objects; the limit is ${this.maxNodes}. ` + 'Ask for fewer with smaller "first" arguments or less nesting.',
+      { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, nodes, maxNodes: this.maxNodes } },
+    );
+  }
 }

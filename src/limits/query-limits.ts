@@ -1,7 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { ValidationRule } from 'graphql';
-import { nodeBudgetPlugin } from './node-budget';
+import { NodeBudget } from './node-budget';
 
 /**
  * What one GraphQL request may ask for. Each limit refuses the request before
@@ -23,15 +22,17 @@ export const QUERY_LIMITS = {
   listSize: 20,
 } as const;
 
-/**
- * The Apollo plugins and validation rules that hold requests to QUERY_LIMITS;
- * `hideSuggestions` drops graphql-js's "Did you mean ...?" hints (production).
- */
-export function queryLimits(hideSuggestions: boolean): {
-  plugins: ApolloServerPlugin[];
-  validationRules: ValidationRule[];
+export interface Limits {
+  /** graphql-js's parser options: the token limit. */
   parseOptions: { maxTokens: number };
-} {
+  /** Validation rules beside graphql-js's own: depth, aliases, directives. */
+  validationRules: ValidationRule[];
+  /** The worst-case object count, checked once the operation is known. */
+  nodeBudget: NodeBudget;
+}
+
+/** The parse options, validation rules and node budget that hold every operation to QUERY_LIMITS. */
+export function queryLimits(): Limits {
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
@@ -41,11 +42,12 @@ export function queryLimits(hideSuggestions: boolean): {
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
     // graphql-query-complexity counts nodes through `first` instead (node-budget.ts).
     costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: hideSuggestions },
+    // The pipeline's error step hides suggestions (withoutSuggestions, pipeline/operation-pipeline.ts).
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    plugins: [...(armor.plugins as ApolloServerPlugin[]), nodeBudgetPlugin(QUERY_LIMITS.maxNodes, QUERY_LIMITS.listSize)],
-    validationRules: armor.validationRules,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+    validationRules: armor.validationRules,
+    nodeBudget: new NodeBudget(QUERY_LIMITS.maxNodes, QUERY_LIMITS.listSize),
   };
 }

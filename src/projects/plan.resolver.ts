@@ -5,9 +5,11 @@ import { type Context, primeLoaders } from '../context';
 import { PlanStatus } from './plan-status';
 import { Plan } from './plan.entity';
 import { Project } from './project.entity';
+import { RequiresRole } from '../auth/permissions';
 
 @Resolver(() => Plan)
 export class PlanResolver {
+  @RequiresRole('admin')
   @Mutation(() => Plan, {
     description: `A new plan of a project (id or slug): a kind of image its snapshots hold, labelled (1 to 128 characters).
 ACTIVE plans get an image in each new snapshot; with snapshotPlan, the plan uses that plan's images instead of its own.`,
@@ -29,6 +31,7 @@ ACTIVE plans get an image in each new snapshot; with snapshotPlan, the plan uses
     return changed;
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Plan, { description: 'Point a plan at another plan of its project whose images it uses, or pass null to use its own.' })
   async setSnapshotPlan(
     @Ctx() ctx: Context,
@@ -43,6 +46,7 @@ ACTIVE plans get an image in each new snapshot; with snapshotPlan, the plan uses
     return changed;
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Plan, {
     description: 'Turn a plan on (ACTIVE: new snapshots get an image of it) or off (INACTIVE); snapshots made before keep their images.',
   })

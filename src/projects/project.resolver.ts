@@ -10,6 +10,7 @@ import { SnapshotState } from '../snapshots/snapshot-state';
 import { Snapshot } from '../snapshots/snapshot.entity';
 import { Plan } from './plan.entity';
 import { Project } from './project.entity';
+import { RequiresRole } from '../auth/permissions';
 
 @Resolver(() => Project)
 export class ProjectResolver {
@@ -29,6 +30,7 @@ export class ProjectResolver {
     return ctx.loaders.projectByRef.load(slug(projectSlug!));
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Project, {
     description: 'A new project, with no plans yet. The slug (1 to 64 of a-z, 0-9 and "-") names it in URLs and arguments; CONFLICT when taken.',
   })

@@ -10,9 +10,11 @@ import { decodeHistoryCursor, encodeHistoryCursor } from './current-history-curs
 import { CurrentSnapshotChange } from './current-snapshot-change.entity';
 import { Project } from './project.entity';
 import { FIRST_PAGE } from './promotion.queries';
+import { RequiresRole } from '../auth/permissions';
 
 @Resolver(() => Project)
 export class PromotionResolver {
+  @RequiresRole('scheduler')
   @Mutation(() => Project, {
     description: `Make an ACTIVE snapshot of the project its current one, or pass null to clear it.
 With ifVersion: only when the project's currentVersion is that number, else
@@ -35,6 +37,7 @@ CONFLICT and nothing changes. Recorded in currentHistory with the reason.`,
     return changed;
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => Project, {
     description: `Undo the move that made the current snapshot what it is: return to the current
 snapshot before it; a second rollback goes one move further back. Values that are
@@ -55,6 +58,7 @@ nowhere to go. With ifVersion as in setCurrentSnapshot.`,
     return changed;
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => Snapshot, {
     description: `Make a snapshot INVALIDATED, giving the reason; the lifecycle applies. With
 rollback and the snapshot current, the project's current snapshot rolls back in

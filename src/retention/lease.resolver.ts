@@ -7,6 +7,7 @@ import { Snapshot } from '../snapshots/snapshot.entity';
 import { requireProject } from '../snapshots/snapshot.resolver';
 import { DEFAULT_TTL_SECONDS, HOLDER_LIMITS, ttlRefusal } from './lease-rules';
 import { SnapshotLease } from './snapshot-lease.entity';
+import { RequiresRole } from '../auth/permissions';
 
 function ttl(ttlSeconds: number | null | undefined): number {
   const value = ttlSeconds ?? DEFAULT_TTL_SECONDS;
@@ -29,6 +30,7 @@ export class LeaseResolver {
     return ctx.loaders.leaseById.load(parseId(id, 'id'));
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => SnapshotLease, {
     nullable: true,
     description: `Lease the project's current snapshot for a build, in one step with reading it.
@@ -45,6 +47,7 @@ Null when none is set; INVALID_TRANSITION when it is not ACTIVE.`,
     return lease && changed(ctx, lease);
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => SnapshotLease, { description: 'Lease an ACTIVE snapshot that has not expired.' })
   async leaseSnapshot(
     @Ctx() ctx: Context,
@@ -56,6 +59,7 @@ Null when none is set; INVALID_TRANSITION when it is not ACTIVE.`,
     return changed(ctx, await ctx.services.leases.leaseSnapshot(id, holderOf(holder), ttl(ttlSeconds)));
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => SnapshotLease, { description: 'Extend a live lease to ttlSeconds from now.' })
   async renewLease(
     @Ctx() ctx: Context,
@@ -66,6 +70,7 @@ Null when none is set; INVALID_TRANSITION when it is not ACTIVE.`,
     return changed(ctx, await ctx.services.leases.renew(id, ttl(ttlSeconds)));
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => SnapshotLease, { description: 'Release a lease; releasing it again changes nothing.' })
   async releaseLease(@Ctx() ctx: Context, @Arg('lease', () => ID) lease: string): Promise<SnapshotLease> {
     return changed(ctx, await ctx.services.leases.release(parseId(lease, 'lease')));

@@ -7,6 +7,7 @@ import { ExpiryRun } from './expiry-run.type';
 import { KeepReason, keepReasons } from './keep-reasons';
 import { RetentionPolicyType } from './retention-policy.type';
 import { SnapshotLease } from './snapshot-lease.entity';
+import { RequiresRole } from '../auth/permissions';
 
 @Resolver(() => Snapshot)
 export class SnapshotRetentionResolver {
@@ -29,6 +30,7 @@ export class ProjectRetentionResolver {
     return { keepActive: project.keepActive, keepDays: project.keepDays, keepHistory: project.keepHistory };
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Project, { description: 'Set which snapshots of the project are kept besides those in use.' })
   async setRetentionPolicy(
     @Ctx() ctx: Context,
@@ -43,6 +45,7 @@ export class ProjectRetentionResolver {
     return changed;
   }
 
+  @RequiresRole('admin')
   @Mutation(() => ExpiryRun, {
     description: `Expire every snapshot of the project (id or slug), or of every project, that
 nothing keeps. With dryRun, change nothing and say what would expire.`,

@@ -9,6 +9,7 @@ import { imagePlanId } from '../projects/snapshot-plan';
 import { SnapshotImage } from './snapshot-image.entity';
 import { SnapshotStatus } from './snapshot-lifecycle';
 import { Snapshot } from './snapshot.entity';
+import { RequiresRole } from '../auth/permissions';
 
 @Resolver(() => SnapshotImage)
 export class SnapshotImageResolver {
@@ -38,6 +39,7 @@ when it has one, else its own; null when the snapshot has no such image.`,
     return ctx.services.snapshotQueries.imageOfPlan(ctx.services.db, snapshot.id, imagePlanId(plan));
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => SnapshotImage, { description: 'Set one image\'s status, and its snapshot\'s status with it.' })
   async changeImageStatus(
     @Ctx() ctx: Context,

@@ -14,6 +14,7 @@ import { SnapshotStatus } from './snapshot-lifecycle';
 import { listSnapshots, lookAhead } from './snapshot-listing';
 import { SnapshotState } from './snapshot-state';
 import { Snapshot } from './snapshot.entity';
+import { RequiresRole } from '../auth/permissions';
 
 /** The project a reference names; NOT_FOUND when none. */
 export async function requireProject(ctx: Context, ref: string, argument = 'project'): Promise<Project> {
@@ -53,6 +54,7 @@ export class SnapshotResolver {
     return listSnapshots(snapshotQueries, db, { projectId, state: state ?? SnapshotState.VALID }, first ?? 20, after, lookAhead(info, ctx.loaders));
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => Snapshot, {
     description: `Start a snapshot: PENDING, with one UNKNOWN image for each given plan; when images is omitted,
 one for each ACTIVE plan of the project that has no snapshotPlan. The same buildId again returns the snapshot it made.`,
@@ -84,6 +86,7 @@ one for each ACTIVE plan of the project that has no snapshotPlan. The same build
     return created;
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => Snapshot, { description: 'Set a snapshot\'s own status; ACTIVE only when all its images are ACTIVE.' })
   async changeSnapshotStatus(
     @Ctx() ctx: Context,
@@ -99,6 +102,7 @@ one for each ACTIVE plan of the project that has no snapshotPlan. The same build
     return changed;
   }
 
+  @RequiresRole('scheduler')
   @Mutation(() => Snapshot, {
     nullable: true,
     description: `The snapshot build with this id has finished. When it did not pass, its snapshot
