@@ -30,9 +30,10 @@ async function overHttp(server: TestServer, query: string, variables: Record<str
   return server.gql(query, variables, { authorization: role ? `Bearer ${TOKENS[role]}` : '' });
 }
 
+/** A valid query `depth` deep: snapshots > nodes > project > currentSnapshot > project > ... > id. */
 const nested = (depth: number): string => {
   let inner = 'id';
-  for (let level = 0; level < depth - 3; level++) inner = level % 2 === 0 ? `project { ${inner} }` : `currentSnapshot { ${inner} }`;
+  for (let level = depth - 4; level >= 0; level--) inner = level % 2 === 0 ? `project { ${inner} }` : `currentSnapshot { ${inner} }`;
   return `{ snapshots(first: 1) { nodes { ${inner} } } }`;
 };
 
@@ -40,7 +41,7 @@ describe('limits over WebSocket are those of HTTP', () => {
   it.each([
     ['more than 30 aliases', `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: projects { id }`).join(' ')} }`, 'GRAPHQL_VALIDATION_FAILED', 'Syntax Error: Aliases limit of 30 exceeded, found 31.'],
     ['a query deeper than 10', nested(11), 'GRAPHQL_VALIDATION_FAILED', 'Syntax Error: Query depth limit of 10 exceeded, found 11.'],
-    ['more than 20 directives', `{ projects { id ${'@include(if: true) '.repeat(21)} } }`, 'GRAPHQL_VALIDATION_FAILED', 'Syntax Error: Directives limit of 20 exceeded, found 21.'],
+    ['more than 20 directives', `{ projects { ${'id @include(if: true) '.repeat(21)} } }`, 'GRAPHQL_VALIDATION_FAILED', 'Syntax Error: Directives limit of 20 exceeded, found 21.'],
     ['more than 5000 tokens', `{ projects { ${'id '.repeat(5000)} } }`, 'GRAPHQL_PARSE_FAILED', /^Syntax Error: Document contains more tha[nt] 5000 tokens. Parsing aborted.$/],
     [
       'ten aliases of three nested snapshots(first: 100): over the node budget',
@@ -91,6 +92,9 @@ describe('mutations over WebSocket are authorized as over HTTP', () => {
       p: createProject(slug: $slug, name: "Never") { id }
     }`;
     const ws = await overWs(suite.server, query, { p: p.id, plan: plan.id, slug }, asToken('scheduler'));
+    const after = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p, first: 10) { totalCount } }', { p: p.id });
+    expect(after.snapshots.totalCount).toBe(0);
+    expect((await ok(suite.server, '{ projects { slug } }')).projects.map((x: { slug: string }) => x.slug)).not.toContain(slug);
     expect(ws).toEqual({
       at: expect.any(Number),
       errors: [
@@ -102,9 +106,6 @@ describe('mutations over WebSocket are authorized as over HTTP', () => {
         },
       ],
     });
-    const after = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p, first: 10) { totalCount } }', { p: p.id });
-    expect(after.snapshots.totalCount).toBe(0);
-    expect((await ok(suite.server, '{ projects { slug } }')).projects.map((x: { slug: string }) => x.slug)).not.toContain(slug);
   });
 
   it('an anonymous mutation is refused with UNAUTHENTICATED before it runs', async () => {
