@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../../src/errors';
-import { LocalChangeFeed } from '../../src/events/change-feed';
+import { DEFAULT_FEED_BOUNDS, LocalChangeFeed } from '../../src/events/change-feed';
 import { ChangeQueue } from '../../src/events/change-queue';
 import { CHANGES_PER_PAYLOAD, decodeChanges, encodePayloads, type SnapshotChange } from '../../src/events/snapshot-change';
 
@@ -69,6 +69,19 @@ describe('ChangeQueue', () => {
     new ChangeQueue(f, everything);
     expect(() => new ChangeQueue(f, everything)).toThrow('This server instance serves its most subscriptions (2); try again later');
     expect(f.subscriberCount()).toBe(2);
+  });
+});
+
+describe('the default bounds under the bench load (bench/lib/subscriptions.mjs: 1,000 subscribers over 3 instances, 50 changes a second)', () => {
+  it('serve one instance its 334 subscribers, each taking a burst of a second of changes to distinct snapshots', async () => {
+    const f = new LocalChangeFeed(DEFAULT_FEED_BOUNDS);
+    const queues = Array.from({ length: Math.ceil(1_000 / 3) }, () => new ChangeQueue(f, everything, DEFAULT_FEED_BOUNDS.maxQueue));
+    const burst = Array.from({ length: 50 }, () => change());
+    f.committed(burst);
+    for (const queue of queues) {
+      for (const expected of burst) expect(await queue.next()).toEqual({ value: expected, done: false });
+    }
+    expect(f.subscriberCount()).toBe(334);
   });
 });
 
