@@ -31,6 +31,16 @@ export interface NewSnapshot {
   images: { planId: string; jobId: string | null }[] | null;
 }
 
+/** The first value that appears again in `values`, in one pass; null when none does. */
+function firstRepeated(values: readonly string[]): string | null {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return null;
+}
+
 /** Why a plan cannot have an image in a new snapshot of `project`, or null when it can. */
 function imagePlanRefusal(plan: Plan, project: Project): string | null {
   if (plan.projectId !== project.id) return `Plan ${plan.id} is not a plan of project ${project.slug}`;
@@ -140,10 +150,9 @@ export class SnapshotService {
     }
     if (!images.length) throw badInput('A snapshot needs at least one image', 'images');
     const planIds = images.map((i) => i.planId);
-    const repeated = planIds.find((id, n) => planIds.indexOf(id) !== n);
+    const repeated = firstRepeated(planIds);
     if (repeated) throw badInput(`Plan ${repeated} is named more than once`, 'images');
-    const jobIds = images.map((i) => i.jobId).filter((id) => id !== null);
-    const repeatedJob = jobIds.find((id, n) => jobIds.indexOf(id) !== n);
+    const repeatedJob = firstRepeated(images.map((i) => i.jobId).filter((id) => id !== null));
     if (repeatedJob) throw badInput(`Job id ${repeatedJob} is named more than once`, 'images');
     const found = new Map((await this.t.plan.byIds(tx, planIds)).map((p) => [p.id, p]));
     return planIds.map((id) => {
