@@ -11,3 +11,9 @@ export const DATA_LIMITS = {
    */
   imagesPerSnapshot: 1_000,
 } as const;
+
+/** The plain lists of the schema whose length the data bounds, by "Type.field": the node budget counts them so. */
+export const LIST_BOUNDS: Readonly<Record<string, number>> = {
+  'Project.plans': DATA_LIMITS.plansPerProject,
+  'Snapshot.images': DATA_LIMITS.imagesPerSnapshot,
+};
