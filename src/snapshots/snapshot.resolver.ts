@@ -136,6 +136,8 @@ becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has tha
 export class SnapshotConnectionResolver {
   @FieldResolver(() => Int, { description: 'How many snapshots the listing has in all pages.' })
   totalCount(@Root() connection: SnapshotConnection, @Ctx() ctx: Context): Promise<number> {
+    const { projectId, state } = connection.filter;
+    if (projectId !== null) return ctx.loaders.snapshotCountOfProject.load({ projectId, state });
     return ctx.services.snapshotQueries.count(ctx.services.db, connection.filter);
   }
 }
