@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getIntrospectionQuery, type GraphQLSchema, parse } from 'graphql';
+import { getIntrospectionQuery, getNamedType, type GraphQLSchema, isEnumType, Kind, parse, print, typeFromAST } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import { QUERY_LIMITS } from '../../src/limits/query-limits';
 import { nodeEstimator } from '../../src/limits/node-budget';
@@ -73,5 +73,31 @@ describe('the node budget\'s count', () => {
     const nested = (levels: number) => `{ __schema { types { ${'fields { type { '.repeat(levels)}name${' } }'.repeat(levels)} } } }`;
     expect(nodes(nested(4))).toBeLessThan(QUERY_LIMITS.maxNodes);
     expect(nodes(nested(5))).toBeGreaterThan(QUERY_LIMITS.maxNodes);
+  });
+});
+
+describe('the README\'s examples', () => {
+  /** Each operation of the README's graphql blocks, with a value for each variable (`first`-like Ints at 100, the most). */
+  const examples = (): { text: string; variables: Record<string, unknown> }[] => {
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    return blocks.flatMap((block) =>
+      parse(block).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).map((operation) => {
+        const variables: Record<string, unknown> = {};
+        for (const v of operation.variableDefinitions ?? []) {
+          const type = getNamedType(typeFromAST(schema, v.type)!);
+          variables[v.variable.name.value] = type.name === 'Int' ? 100 : type.name === 'Boolean' ? true : isEnumType(type) ? type.getValues()[0]!.value : 'x';
+        }
+        return { text: print(operation), variables };
+      }),
+    );
+  };
+
+  it('every query and subscription in the README fits the budget', () => {
+    const found = examples().filter((e) => !e.text.startsWith('mutation'));
+    expect(found.length).toBeGreaterThan(5);
+    const counts = found.map((e) => nodes(e.text, e.variables));
+    console.log(`README examples, nodes of ${QUERY_LIMITS.maxNodes}: ${counts.join(', ')}`);
+    for (const count of counts) expect(count).toBeLessThanOrEqual(QUERY_LIMITS.maxNodes);
   });
 });
