@@ -38,9 +38,10 @@ export class App {
 
   static async create(config: Config, options: AppOptions): Promise<App> {
     const database = await openDatabase(config, options.queryLogger);
+    const bounds = { maxSubscriptions: config.maxSubscriptions, maxQueue: config.maxSubscriptionQueue };
     const feed: ChangeFeed = database.pglite
-      ? new LocalChangeFeed()
-      : new PostgresChangeFeed(database.url, options.logger);
+      ? new LocalChangeFeed(bounds)
+      : new PostgresChangeFeed(database.url, options.logger, bounds);
     try {
       await feed.start();
       const services = new Services(database.dataSource, feed, { prepare: !database.pglite });

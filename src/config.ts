@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type ApiToken, generateToken, parseApiTokens } from './auth/api-tokens';
+import { DEFAULT_FEED_BOUNDS } from './events/change-feed';
 
 /** Everything the server reads from its environment, validated once at start. */
 export interface Config {
@@ -24,6 +25,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Seconds between expiry runs over every project (RETENTION_INTERVAL_S); 0: never. */
   retentionIntervalS: number;
+  /** Subscriptions one instance serves at most (MAX_SUBSCRIPTIONS). */
+  maxSubscriptions: number;
+  /** Changed snapshots one subscription may have waiting before it is ended (MAX_SUBSCRIPTION_QUEUE). */
+  maxSubscriptionQueue: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -99,5 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
     anonymousRead: boolean(env, 'ANONYMOUS_READ', true),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     retentionIntervalS: integer(env, 'RETENTION_INTERVAL_S', 3600, 0, 31_536_000),
+    maxSubscriptions: integer(env, 'MAX_SUBSCRIPTIONS', DEFAULT_FEED_BOUNDS.maxSubscriptions, 1, 1_000_000),
+    maxSubscriptionQueue: integer(env, 'MAX_SUBSCRIPTION_QUEUE', DEFAULT_FEED_BOUNDS.maxQueue, 1, 1_000_000),
   };
 }

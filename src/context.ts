@@ -55,6 +55,8 @@ export function primeLoaders(loaders: Loaders, ...changed: (ChangedRow | null)[]
       loaders.currentHistoryCount.clear(row.id);
       // Its current snapshot or its policy may have changed: what keeps its snapshots.
       loaders.keepBySnapshot.clearAll();
+      // Its listing's pages say which snapshot is current.
+      loaders.snapshotPageOfProject.clearAll();
     } else if (row instanceof Plan) {
       loaders.planById.clear(row.id).prime(row.id, row);
       loaders.plansByProject.clear(row.projectId);
@@ -62,9 +64,12 @@ export function primeLoaders(loaders: Loaders, ...changed: (ChangedRow | null)[]
       loaders.snapshotById.clear(row.id).prime(row.id, row);
       loaders.statusHistoryBySnapshot.clear(row.id);
       loaders.keepBySnapshot.clearAll();
+      loaders.snapshotPageOfProject.clearAll();
+      loaders.snapshotCountOfProject.clearAll();
     } else if (row instanceof SnapshotImage) {
       loaders.imageById.clear(row.id).prime(row.id, row);
       loaders.imagesBySnapshot.clear(row.snapshotId);
+      loaders.snapshotPageOfProject.clearAll();
     } else if (row instanceof SnapshotLease) {
       loaders.leaseById.clear(row.id).prime(row.id, row);
       loaders.liveLeasesBySnapshot.clear(row.snapshotId);

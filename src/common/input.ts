@@ -70,3 +70,9 @@ export function projectRef(value: string, argument = 'project'): string {
   if (id === null) throw badInput(`"${argument}" must be a project id or slug`, argument);
   return id;
 }
+
+/** A list argument of at most `max` entries, refused before any entry is looked at. */
+export function atMost<T>(values: T[], argument: string, max: number, what = 'entries'): T[] {
+  if (values.length > max) throw badInput(`"${argument}" may have at most ${max} ${what}, got ${values.length}`, argument);
+  return values;
+}

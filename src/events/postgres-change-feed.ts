@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import { listen } from '../database/listen';
 import { type Db, sql } from '../database/sql';
 import type { Logger } from '../logger';
-import { LocalChangeFeed } from './change-feed';
+import { AppError, ErrorCode } from '../errors';
+import { DEFAULT_FEED_BOUNDS, type FeedBounds, LocalChangeFeed } from './change-feed';
 import { type SnapshotChange, decodeChanges, encodePayloads } from './snapshot-change';
 
 export const CHANNEL = 'snapshot_changed';
@@ -13,6 +14,11 @@ export const LISTEN_APPLICATION_NAME = 'snapshot-registry-listen';
  * changing transaction (PostgreSQL sends it only on commit), and one LISTEN
  * connection per instance that hands each notification to local subscribers.
  * A lost LISTEN connection is opened again by itself, with backoff.
+ *
+ * PostgreSQL keeps nothing for a LISTEN connection that is down, so losing it
+ * ends every subscription of this instance with SERVICE_UNAVAILABLE (their
+ * clients subscribe again and refetch), and new ones are refused until it is
+ * back: no subscriber misses a change without being told.
  */
 export class PostgresChangeFeed extends LocalChangeFeed {
   private client: Client | null = null;
@@ -25,8 +31,9 @@ export class PostgresChangeFeed extends LocalChangeFeed {
   constructor(
     private readonly url: string,
     private readonly logger: Logger,
+    bounds: FeedBounds = DEFAULT_FEED_BOUNDS,
   ) {
-    super();
+    super(bounds);
   }
 
   /** False while the LISTEN connection is down and being opened again. */
@@ -43,6 +50,13 @@ export class PostgresChangeFeed extends LocalChangeFeed {
 
   override committed(): void {}
 
+  protected override refuseNewSubscriber(): void {
+    if (!this.isListening) {
+      throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'This server instance is reconnecting to its database notifications; try again shortly');
+    }
+    super.refuseNewSubscriber();
+  }
+
   override async start(): Promise<void> {
     this.listening = this.connect();
     await this.listening;
@@ -52,7 +66,9 @@ export class PostgresChangeFeed extends LocalChangeFeed {
     const client = new Client({ connectionString: this.url, application_name: LISTEN_APPLICATION_NAME });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
-      for (const change of decodeChanges(msg.payload)) this.emitter.emit('change', change);
+      const { changes, malformed } = decodeChanges(msg.payload);
+      if (malformed) this.logger.warn({ channel: CHANNEL, malformed, payload: msg.payload.slice(0, 200) }, 'malformed change notification left out');
+      this.tell(changes);
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
@@ -66,7 +82,14 @@ export class PostgresChangeFeed extends LocalChangeFeed {
     this.client = null;
     client.removeAllListeners('end');
     client.end().catch(() => undefined);
-    this.logger.warn({ err: err?.message }, 'LISTEN connection lost; reconnecting');
+    const ended = this.subscriberCount();
+    this.endAll(
+      new AppError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'This server instance lost its database notifications and may have missed changes; subscribe again and refetch',
+      ),
+    );
+    this.logger.warn({ err: err?.message, endedSubscriptions: ended }, 'LISTEN connection lost; subscriptions ended; reconnecting');
     this.listening = new Promise((resolve) => this.reconnect(resolve));
   }
 

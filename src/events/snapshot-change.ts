@@ -24,10 +24,27 @@ export function encodePayloads(changes: readonly SnapshotChange[]): string[] {
   return payloads;
 }
 
-export function decodeChanges(payload: string): SnapshotChange[] {
-  const pairs: unknown = JSON.parse(payload);
-  if (!Array.isArray(pairs)) return [];
-  return pairs
-    .filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string')
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The changes a payload tells: pairs of UUIDs only. Anything else (not JSON,
+ * not pairs, an id that is not a UUID) is left out and counted in `malformed`,
+ * so that no subscriber ever tries to read it.
+ */
+export function decodeChanges(payload: string): { changes: SnapshotChange[]; malformed: number } {
+  let pairs: unknown;
+  try {
+    pairs = JSON.parse(payload);
+  } catch {
+    return { changes: [], malformed: 1 };
+  }
+  if (!Array.isArray(pairs)) return { changes: [], malformed: 1 };
+  const changes = pairs
+    .filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && isUuid(p[0]) && isUuid(p[1]))
     .map(([snapshotId, projectId]) => ({ snapshotId, projectId }));
+  return { changes, malformed: pairs.length - changes.length };
+}
+
+function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
 }

@@ -26,16 +26,26 @@ function loadersFor(ctx: Context, change: SnapshotChange): Loaders {
  * The snapshots a subscription delivers: each change read from the database
  * when its turn comes, with new loaders (`loadersFor`), so that every event
  * shows the state after the change and nothing cached from the one before.
+ * A failed read ends the subscription with that error (masked and logged
+ * unless it is the client's to see), its queue closed.
  */
 async function changedSnapshots(ctx: Context, projectRef: string | null | undefined): Promise<AsyncIterableIterator<Snapshot>> {
   const projectId = projectRef == null ? null : (await requireProject(ctx, projectRef)).id;
-  const changes = new ChangeQueue(ctx.services.feed, (c) => projectId === null || c.projectId === projectId);
+  const feed = ctx.services.feed;
+  const changes = new ChangeQueue(feed, (c) => projectId === null || c.projectId === projectId, feed.bounds.maxQueue);
   const next = async (): Promise<IteratorResult<Snapshot>> => {
     for (;;) {
       const step = await changes.next();
       if (step.done) return step;
       ctx.loaders = loadersFor(ctx, step.value);
-      const snapshot = await ctx.loaders.snapshotById.load(step.value.snapshotId);
+      let snapshot: Snapshot | null | undefined;
+      try {
+        snapshot = await ctx.loaders.snapshotById.load(step.value.snapshotId);
+      } catch (err) {
+        // The subscription ends with this error; `for await` will not call return() after it.
+        await changes.return();
+        throw err;
+      }
       if (snapshot) return { value: snapshot, done: false };
     }
   };

@@ -1,23 +1,27 @@
 import { type DocumentNode, GraphQLError, type GraphQLSchema, getNamedType, getNullableType, isLeafType, isListType } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { LIST_BOUNDS } from './data-limits';
 
 /**
  * Counts the objects a query could return at worst, as GitHub's node limit
  * does: a field with a `first` argument returns up to `first` of everything
  * under it; a plain list returns up to `listSize` (within a connection, its
- * `nodes`/`edges` lists are already counted by the connection's `first`);
+ * `nodes`/`edges` lists are already counted by the connection's `first`),
+ * or, for a list the data bounds (`listBounds`, by "Type.field"), its bound;
  * every object counts 1 and scalars count 0. Introspection lists count
  * `introspectionListSize`: GraphiQL's introspection query fits the budget,
  * while nesting `fields { type { fields { ... } } }` grows tenfold a level
  * and soon does not (the depth limit leaves introspection alone).
  */
-export function nodeEstimator(listSize: number, introspectionListSize = 10): ComplexityEstimator {
+export function nodeEstimator(listSize: number, introspectionListSize = 10, listBounds: Readonly<Record<string, number>> = LIST_BOUNDS): ComplexityEstimator {
   return ({ type, field, args, childComplexity }) => {
     if (isLeafType(getNamedType(field.type))) return 0;
     if (typeof args.first === 'number') return 1 + Math.max(1, args.first) * childComplexity;
     const returnsList = isListType(getNullableType(field.type));
     if (returnsList && type.name.startsWith('__')) return introspectionListSize * (1 + childComplexity);
-    if (returnsList && !type.name.endsWith('Connection')) return listSize * (1 + childComplexity);
+    if (returnsList && !type.name.endsWith('Connection')) {
+      return (listBounds[`${type.name}.${field.name}`] ?? listSize) * (1 + childComplexity);
+    }
     return 1 + childComplexity;
   };
 }

@@ -16,9 +16,16 @@ export const QUERY_LIMITS = {
   maxTokens: 5_000,
   /** Directives in one document. */
   maxDirectives: 20,
-  /** Worst-case objects a query may return, with `first` multiplied through the nesting. */
-  maxNodes: 100_000,
-  /** Assumed length of a list without a `first` argument (Query.projects, Project.plans, Snapshot.images). */
+  /**
+   * Worst-case objects a query may return, with `first` multiplied through the nesting
+   * and lists counted by their bounds; GitHub's figure. A page of 100 snapshots, each
+   * with an image of each of up to 1000 plans, is 200,000 to 300,000 of them.
+   */
+  maxNodes: 500_000,
+  /**
+   * Assumed length of a plain list the data does not bound (Query.projects, Snapshot.leases,
+   * Snapshot.statusHistory...); Project.plans and Snapshot.images count their bounds (data-limits.ts).
+   */
   listSize: 20,
 } as const;
 

@@ -12,7 +12,8 @@ export class PlanResolver {
   @RequiresRole('admin')
   @Mutation(() => Plan, {
     description: `A new plan of a project (id or slug): a kind of image its snapshots hold, labelled (1 to 128 characters).
-ACTIVE plans get an image in each new snapshot; with snapshotPlan, the plan uses that plan's images instead of its own.`,
+ACTIVE plans get an image in each new snapshot; with snapshotPlan, the plan uses that plan's images instead of its own.
+A project has at most 1000 plans: CONFLICT beyond.`,
   })
   async createPlan(
     @Ctx() ctx: Context,

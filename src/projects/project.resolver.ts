@@ -5,7 +5,7 @@ import { slug, text } from '../common/input';
 import { type Context, primeLoaders } from '../context';
 import { badInput } from '../errors';
 import { SnapshotConnection } from '../snapshots/snapshot-connection';
-import { listSnapshots, lookAhead } from '../snapshots/snapshot-listing';
+import { listProjectSnapshots, lookAhead } from '../snapshots/snapshot-listing';
 import { SnapshotState } from '../snapshots/snapshot-state';
 import { Snapshot } from '../snapshots/snapshot.entity';
 import { Plan } from './plan.entity';
@@ -63,7 +63,6 @@ export class ProjectResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<SnapshotConnection> {
-    const { snapshotQueries, db } = ctx.services;
-    return listSnapshots(snapshotQueries, db, { projectId: project.id, state: state ?? SnapshotState.ALL }, first ?? 20, after, lookAhead(info, ctx.loaders));
+    return listProjectSnapshots(ctx.loaders, { projectId: project.id, state: state ?? SnapshotState.ALL }, first ?? 20, after, lookAhead(info, ctx.loaders));
   }
 }

@@ -9,6 +9,7 @@ import type { Plan } from './plan.entity';
 import type { Project } from './project.entity';
 import { type ProjectQueries, matchProject } from './project.queries';
 import { snapshotPlanRefusal } from './snapshot-plan';
+import { DATA_LIMITS } from '../limits/data-limits';
 
 /**
  * Changes to projects and plans. Changes to which plan uses whose images lock
@@ -49,6 +50,10 @@ export class ProjectService {
   async createPlan(projectRef: string, label: string, status: PlanStatus, snapshotPlanId: string | null): Promise<Plan> {
     return this.db.transaction(async (tx) => {
       const project = await this.lockProject(tx, projectRef);
+      const { plans } = await tx.one(sql<{ plans: number }>`SELECT count(*)::int AS plans FROM plan WHERE project_id = ${project.id}`);
+      if (plans >= DATA_LIMITS.plansPerProject) {
+        throw conflict(`Project ${project.slug} already has ${plans} plans, the most a project may have`);
+      }
       if (snapshotPlanId !== null) {
         const lender = await this.plan(tx, snapshotPlanId);
         const refusal = snapshotPlanRefusal({ id: '', projectId: project.id, snapshotPlanId }, lender, false);

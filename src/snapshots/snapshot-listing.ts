@@ -5,7 +5,7 @@ import { selects } from '../common/look-ahead';
 import type { Loaders } from '../context';
 import type { Db } from '../database/sql';
 import type { SnapshotConnection } from './snapshot-connection';
-import type { SnapshotFilter, SnapshotQueries } from './snapshot.queries';
+import type { SnapshotFilter, SnapshotPageRow, SnapshotQueries } from './snapshot.queries';
 
 /** What a listing's query asks of its snapshots, read with the page (`lookAhead`). */
 export interface PageLookAhead {
@@ -32,6 +32,30 @@ export async function listSnapshots(
   const limit = pageSize(first);
   const cursor = after == null ? null : decodeCursor(after);
   const rows = await queries.page(db, filter, limit + 1, cursor, ahead?.images ?? false);
+  return connection(rows, limit, filter, ahead);
+}
+
+/**
+ * One page of a project's listing through the request's loaders: the pages of
+ * all the projects a query lists are read together, in one statement.
+ */
+export async function listProjectSnapshots(
+  loaders: Loaders,
+  filter: SnapshotFilter & { projectId: string },
+  first: number,
+  after: string | null | undefined,
+  ahead?: PageLookAhead,
+): Promise<SnapshotConnection> {
+  const limit = pageSize(first);
+  const cursor = after == null ? null : decodeCursor(after);
+  const rows = await loaders.snapshotPageOfProject.load({
+    projectId: filter.projectId, state: filter.state, limit: limit + 1, after: cursor, withImages: ahead?.images ?? false,
+  });
+  return connection(rows, limit, filter, ahead);
+}
+
+/** The connection of a page read with one row more than `limit` (there is a next page when it came). */
+function connection(rows: SnapshotPageRow[], limit: number, filter: SnapshotFilter, ahead?: PageLookAhead): SnapshotConnection {
   const page = rows.slice(0, limit);
   if (ahead?.images) {
     for (const { snapshot } of page) {

@@ -17,9 +17,22 @@ export interface SnapshotFilter {
   state: SnapshotState;
 }
 
+type PageRow = EntityRow & { cursorMicros: string; isCurrent: boolean };
+
 export interface SnapshotPageRow {
   snapshot: Snapshot;
   cursor: Cursor;
+}
+
+/** One project's page of a nested listing (`Project.snapshots`), as a loader batches it. */
+export interface ProjectPageKey {
+  projectId: string;
+  state: SnapshotState;
+  /** Rows to read: the page size and one more, to tell whether a next page exists. */
+  limit: number;
+  after: Cursor | null;
+  /** Read the page's images and their plans in the same statement. */
+  withImages: boolean;
 }
 
 const INVALIDATED = snapshotStatusCodes.encode(SnapshotStatus.INVALIDATED);
@@ -116,21 +129,75 @@ export class SnapshotQueries {
          coalesce(s.id = p.current_snapshot_id, false) AS "isCurrent"
        FROM snapshot s JOIN project p ON p.id = s.project_id ${sql.where(where)}
        ORDER BY s.date_created DESC, s.id DESC LIMIT ${limit}`;
-    type PageRow = EntityRow & { cursorMicros: string; isCurrent: boolean };
     if (!withImages) {
       const rows = await db.many(sql<PageRow>`${page}`.prepared('snapshot-page'));
       return rows.map((row) => this.pageRow(row));
     }
     // Look-ahead (`withImages`): the page's images and their plans in the same statement, one
     // row per image (`Snapshot.imagesWhenRead`), instead of a second statement and a loader call
-    // per snapshot. The plan is looked up per image as in `imagesWithPlans`.
-    const rows = await db.many(
-      sql<PageRow>`SELECT s.*, ${this.t.image.selectList('i', 'image.')}, ${this.t.plan.selectList('pl', 'plan.')}
+    // per snapshot.
+    const rows = await db.many(sql<PageRow>`${this.withImages(page, sql``)}`.prepared('snapshot-page-with-images'));
+    return this.pageRows(rows, true);
+  }
+
+  /**
+   * The pages of many projects' listings (`Project.snapshots` under a listing) in one
+   * statement for each state and look-ahead they ask (one, for a query): each key's page,
+   * in the order of `keys`. Each project's rows come from its own index range, as `page` reads them.
+   */
+  async pagesOfProjects(db: Db, keys: readonly ProjectPageKey[]): Promise<SnapshotPageRow[][]> {
+    const pages: SnapshotPageRow[][] = keys.map(() => []);
+    const groups = new Map<string, number[]>();
+    keys.forEach((key, n) => {
+      const group = `${key.state}:${key.withImages}`;
+      groups.set(group, [...(groups.get(group) ?? []), n]);
+    });
+    for (const members of groups.values()) {
+      const { state, withImages } = keys[members[0]!]!;
+      const of = <T>(pick: (key: ProjectPageKey) => T): T[] => members.map((n) => pick(keys[n]!));
+      const where = [sql`s.project_id = k.project_id`, ...conditions({ projectId: null, state })];
+      // Before every snapshot when no cursor is given: no snapshot is created at 'infinity'.
+      where.push(sql`(s.date_created, s.id) < (coalesce(timestamptz 'epoch' + (k.micros / 1000000) * interval '1 second'
+        + (k.micros % 1000000) * interval '1 microsecond', 'infinity'), coalesce(k.after_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))`);
+      const page = sql`SELECT k.n, ${this.t.snapshot.selectList('s')},
+           (extract(epoch FROM s.date_created) * 1000000)::bigint::text AS "cursorMicros",
+           coalesce(s.id = p.current_snapshot_id, false) AS "isCurrent"
+         FROM unnest(${of((k) => k.projectId)}::uuid[], ${of((k) => k.limit)}::int[],
+                     ${of((k) => k.after?.micros ?? null)}::bigint[], ${of((k) => k.after?.id ?? null)}::uuid[])
+              WITH ORDINALITY AS k (project_id, lim, micros, after_id, n)
+         CROSS JOIN LATERAL (
+           SELECT s.* FROM snapshot s ${sql.where(where)} ORDER BY s.date_created DESC, s.id DESC LIMIT k.lim
+         ) s
+         JOIN project p ON p.id = s.project_id`;
+      type KeyedRow = PageRow & { n: string };
+      const rows = withImages
+        ? await db.many(sql<KeyedRow>`${this.withImages(page, sql`s.n,`)}`)
+        : await db.many(sql<KeyedRow>`${page} ORDER BY k.n, s.date_created DESC, s.id DESC`);
+      // Rows come grouped by key (n, 1-based within the group), newest first within each.
+      let start = 0;
+      while (start < rows.length) {
+        let end = start;
+        while (end < rows.length && rows[end]!.n === rows[start]!.n) end++;
+        pages[members[Number(rows[start]!.n) - 1]!] = this.pageRows(rows.slice(start, end), withImages);
+        start = end;
+      }
+    }
+    return pages;
+  }
+
+  /** A page statement (snapshot columns, `cursorMicros`, `isCurrent`) with each snapshot's images and their plans, one row per image; `orderFirst` leads the order. */
+  private withImages(page: SqlFragment, orderFirst: SqlFragment): SqlFragment {
+    // The plan is looked up per image as in `imagesWithPlans`.
+    return sql`SELECT s.*, ${this.t.image.selectList('i', 'image.')}, ${this.t.plan.selectList('pl', 'plan.')}
        FROM (${page}) s
        LEFT JOIN snapshot_image i ON i.snapshot_id = s.id
        LEFT JOIN LATERAL (SELECT * FROM plan WHERE plan.id = i.plan_id OFFSET 0) pl ON true
-       ORDER BY s."dateCreated" DESC, s.id DESC, i.date_created, i.id`.prepared('snapshot-page-with-images'),
-    );
+       ORDER BY ${orderFirst} s."dateCreated" DESC, s.id DESC, i.date_created, i.id`;
+  }
+
+  /** Page rows, one per snapshot (or, `withImages`, one per image with the snapshot's columns), as hydrated snapshots. */
+  private pageRows(rows: PageRow[], withImages: boolean): SnapshotPageRow[] {
+    if (!withImages) return rows.map((row) => this.pageRow(row));
     const out: SnapshotPageRow[] = [];
     const plans = new Map<string, Plan>();
     let images: SnapshotImage[] = [];
@@ -148,10 +215,19 @@ export class SnapshotQueries {
     return out;
   }
 
-  private pageRow(row: EntityRow & { cursorMicros: string; isCurrent: boolean }): SnapshotPageRow {
+  private pageRow(row: PageRow): SnapshotPageRow {
     const snapshot = this.t.snapshot.hydrate(row);
     snapshot.currentWhenRead = row.isCurrent;
     return { snapshot, cursor: { micros: row.cursorMicros, id: snapshot.id } };
+  }
+
+  /** How many snapshots each project's listing in `state` has, in one statement. */
+  async countsOfProjects(db: Db, projectIds: readonly string[], state: SnapshotState): Promise<Map<string, number>> {
+    const where = [sql`s.project_id = ANY(${projectIds}::uuid[])`, ...conditions({ projectId: null, state })];
+    const rows = await db.many(
+      sql<{ projectId: string; n: number }>`SELECT s.project_id AS "projectId", count(*)::int AS n FROM snapshot s ${sql.where(where)} GROUP BY s.project_id`,
+    );
+    return new Map(rows.map((r) => [r.projectId, r.n]));
   }
 
   async count(db: Db, filter: SnapshotFilter): Promise<number> {

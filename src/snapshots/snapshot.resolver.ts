@@ -2,10 +2,11 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf } from '../auth/caller';
 import { parseId } from '../common/ids';
-import { projectRef, schedulerId, text } from '../common/input';
+import { atMost, projectRef, schedulerId, text } from '../common/input';
 import { optionalReason } from '../common/reason';
 import { type Context, primeLoaders } from '../context';
 import { notFound } from '../errors';
+import { DATA_LIMITS } from '../limits/data-limits';
 import { Project } from '../projects/project.entity';
 import { SnapshotConnection } from './snapshot-connection';
 import { SnapshotImageInput } from './snapshot-image.input';
@@ -57,7 +58,7 @@ export class SnapshotResolver {
   @RequiresRole('scheduler')
   @Mutation(() => Snapshot, {
     description: `Start a snapshot: PENDING, with one UNKNOWN image for each given plan; when images is omitted,
-one for each ACTIVE plan of the project that has no snapshotPlan. The same buildId again returns the snapshot it made.`,
+one for each ACTIVE plan of the project that has no snapshotPlan. The same buildId again returns the snapshot it made. At most 1000 images (one per plan).`,
   })
   async createSnapshot(
     @Ctx() ctx: Context,
@@ -77,7 +78,7 @@ one for each ACTIVE plan of the project that has no snapshotPlan. The same build
       images:
         images == null
           ? null
-          : images.map((i) => ({
+          : atMost(images, 'images', DATA_LIMITS.imagesPerSnapshot, 'entries (one per plan, and a project has at most 1000 plans)').map((i) => ({
               planId: parseId(i.plan, 'images.plan'),
               jobId: i.jobId == null ? null : schedulerId(i.jobId, 'images.jobId'),
             })),
@@ -139,6 +140,8 @@ becomes INVALIDATED if it was ACTIVE, else FAILED. Null when no snapshot has tha
 export class SnapshotConnectionResolver {
   @FieldResolver(() => Int, { description: 'How many snapshots the listing has in all pages.' })
   totalCount(@Root() connection: SnapshotConnection, @Ctx() ctx: Context): Promise<number> {
+    const { projectId, state } = connection.filter;
+    if (projectId !== null) return ctx.loaders.snapshotCountOfProject.load({ projectId, state });
     return ctx.services.snapshotQueries.count(ctx.services.db, connection.filter);
   }
 }

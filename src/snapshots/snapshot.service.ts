@@ -31,6 +31,16 @@ export interface NewSnapshot {
   images: { planId: string; jobId: string | null }[] | null;
 }
 
+/** The first value that appears again in `values`, in one pass; null when none does. */
+function firstRepeated(values: readonly string[]): string | null {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return null;
+}
+
 /** Why a plan cannot have an image in a new snapshot of `project`, or null when it can. */
 function imagePlanRefusal(plan: Plan, project: Project): string | null {
   if (plan.projectId !== project.id) return `Plan ${plan.id} is not a plan of project ${project.slug}`;
@@ -86,13 +96,8 @@ export class SnapshotService {
       if (existing) return this.retried(existing, project);
     }
     const plans = await this.imagePlans(tx, project, input.images);
-    const jobIds = (input.images ?? []).map((i) => i.jobId).filter((id): id is string => id !== null);
-    if (jobIds.length) {
-      const used = await tx.maybeOne(
-        sql<{ jobId: string }>`SELECT job_id AS "jobId" FROM snapshot_image WHERE job_id = ANY(${jobIds}::text[]) LIMIT 1`,
-      );
-      if (used) throw conflict(`Job id ${used.jobId} is already used by another image`);
-    }
+    // The snapshot row first: a concurrent call with the same buildId waits here for the
+    // first one's transaction and then returns its snapshot, whatever job ids both name.
     const row = await tx.maybeOne(
       sql<EntityRow>`INSERT INTO snapshot (project_id, status, build_id, revision)
        VALUES (${project.id}, ${snapshotStatusCodes.encode(SnapshotStatus.PENDING)}, ${input.buildId}, ${input.revision})
@@ -101,14 +106,26 @@ export class SnapshotService {
     if (!row) return this.retried((await this.snapshotOfBuild(tx, input.buildId!))!, project);
     const snapshot = this.t.snapshot.hydrate(row);
     const jobOf = new Map((input.images ?? []).map((i) => [i.planId, i.jobId]));
+    const jobIds = [...jobOf.values()].filter((id): id is string => id !== null);
+    if (jobIds.length) {
+      const used = await tx.maybeOne(
+        sql<{ jobId: string }>`SELECT job_id AS "jobId" FROM snapshot_image WHERE job_id = ANY(${jobIds}::text[]) LIMIT 1`,
+      );
+      if (used) throw conflict(`Job id ${used.jobId} is already used by another image`);
+    }
     const planIds = plans.map((p) => p.id);
     const planJobIds = plans.map((p) => jobOf.get(p.id) ?? null);
-    // Creation times one microsecond apart keep the images in the order given, whatever the clock's resolution.
+    // Rows go in by job id, the order every such insert takes: two snapshots naming the same
+    // job ids in other orders then wait for each other in one order, never in a cycle (a
+    // deadlock). Creation times one microsecond apart from one instant keep the images in the
+    // order given, whatever the clock's resolution.
     await tx.exec(
-      sql`INSERT INTO snapshot_image (snapshot_id, plan_id, status, job_id, date_created)
-       SELECT ${snapshot.id}, plan_id, ${snapshotStatusCodes.encode(SnapshotStatus.UNKNOWN)}, job_id,
-              clock_timestamp() + (n - 1) * interval '1 microsecond'
-       FROM unnest(${planIds}::uuid[], ${planJobIds}::text[]) WITH ORDINALITY AS t (plan_id, job_id, n)`,
+      sql`WITH t0 AS MATERIALIZED (SELECT clock_timestamp() AS at)
+       INSERT INTO snapshot_image (snapshot_id, plan_id, status, job_id, date_created)
+       SELECT ${snapshot.id}, t.plan_id, ${snapshotStatusCodes.encode(SnapshotStatus.UNKNOWN)}, t.job_id,
+              t0.at + (t.n - 1) * interval '1 microsecond'
+       FROM unnest(${planIds}::uuid[], ${planJobIds}::text[]) WITH ORDINALITY AS t (plan_id, job_id, n) CROSS JOIN t0
+       ORDER BY t.job_id COLLATE "C", t.n`,
     );
     await this.statusHistory.record(tx, {
       snapshotId: snapshot.id, from: SnapshotStatus.UNKNOWN, to: SnapshotStatus.PENDING, actor, reason: null,
@@ -140,10 +157,9 @@ export class SnapshotService {
     }
     if (!images.length) throw badInput('A snapshot needs at least one image', 'images');
     const planIds = images.map((i) => i.planId);
-    const repeated = planIds.find((id, n) => planIds.indexOf(id) !== n);
+    const repeated = firstRepeated(planIds);
     if (repeated) throw badInput(`Plan ${repeated} is named more than once`, 'images');
-    const jobIds = images.map((i) => i.jobId).filter((id) => id !== null);
-    const repeatedJob = jobIds.find((id, n) => jobIds.indexOf(id) !== n);
+    const repeatedJob = firstRepeated(images.map((i) => i.jobId).filter((id) => id !== null));
     if (repeatedJob) throw badInput(`Job id ${repeatedJob} is named more than once`, 'images');
     const found = new Map((await this.t.plan.byIds(tx, planIds)).map((p) => [p.id, p]));
     return planIds.map((id) => {

@@ -166,12 +166,24 @@ describe('snapshot listings', () => {
     ['trailing parts', b64(`v1:1764028800123456:${id}:x`)],
     ['padded base64', Buffer.from(`v1:1764028800123456:${id}`).toString('base64') + '=='],
     ['a NUL character', `a\u0000b`],
+    ['micros beyond bigint', b64(`v1:9999999999999999999:${id}`)],
+    ['micros before any timestamp', b64(`v1:-300000000000000000:${id}`)],
+    ['micros one before the first timestamp', b64(`v1:-210866803200000001:${id}`)],
+    ['micros one past the largest bigint', b64(`v1:9223372036854775808:${id}`)],
   ];
   it.each(foreign)('refuse a cursor that is not one of ours (%s) as BAD_USER_INPUT', async (_name, after) => {
     const { project } = await projectWithSnapshots(1);
     const message = '"after" is not a cursor this server gave out';
     expectRefusal(await suite.server.gql(QUERY_PAGE, { p: project.id, after }), 'BAD_USER_INPUT', message, 'after');
     expectRefusal(await suite.server.gql(PROJECT_PAGE, { p: project.id, after }), 'BAD_USER_INPUT', message, 'after');
+  });
+
+  it('take a cursor made by hand at either end of what PostgreSQL\'s timestamps hold: everything after the latest, nothing after the earliest', async () => {
+    const { project, snapshots } = await projectWithSnapshots(2);
+    for (const list of [queryPage, projectPage]) {
+      expect(ids(await list({ p: project.id, after: b64(`v1:9223372036854775807:${id}`) }))).toEqual([snapshots[1], snapshots[0]]);
+      expect(ids(await list({ p: project.id, after: b64(`v1:-210866803200000000:${id}`) }))).toEqual([]);
+    }
   });
 
   it('take a cursor of ours made by hand only when it is exactly the form we give out', async () => {

@@ -66,6 +66,46 @@ describe('SQL statements per operation', () => {
     expect(borrowed).toHaveLength(3);
   });
 
+  const NESTED = `query($first: Int!, $nested: Int!, $state: SnapshotState) {
+    snapshots(first: $first, state: ALL) {
+      nodes { id project { id snapshots(first: $nested, state: $state) { totalCount pageInfo { hasNextPage endCursor } nodes { id images { status plan { label } } } } } }
+    }
+  }`;
+  const ALONE = `query($p: ID!, $nested: Int!, $state: SnapshotState, $after: String) {
+    snapshots(project: $p, first: $nested, state: $state, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id images { status plan { label } } } }
+  }`;
+
+  it('Project.snapshots under a listing of 45 snapshots: one statement for all their pages and one for all their counts', async () => {
+    const statements = await statementsOf(NESTED, { first: 45, nested: 3, state: 'ALL' });
+    console.log(`nested listing statements (${databaseKind()}): ${statements.length}`);
+    // the listing's page, the projects, every project's page (with images and plans), every project's count.
+    expect(statements).toHaveLength(4);
+    const data = await ok(suite.server, NESTED, { first: 45, nested: 3, state: 'ALL' });
+    expect(data.snapshots.nodes).toHaveLength(45);
+    for (const { project } of data.snapshots.nodes) {
+      const alone = await ok(suite.server, ALONE, { p: project.id, nested: 3, state: 'ALL' });
+      expect(project.snapshots).toEqual(alone.snapshots);
+      expect(project.snapshots.nodes).toHaveLength(3);
+    }
+  });
+
+  it('every project\'s nested page, in every state, after a cursor, is the page its own listing gives', async () => {
+    const { projects } = await ok(suite.server, '{ projects { id snapshots(first: 5) { pageInfo { endCursor } } } }');
+    const query = `query($after: String, $state: SnapshotState) { projects { id snapshots(first: 4, state: $state, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } nodes { id images { status plan { label } } } } } }`;
+    for (const state of ['ALL', 'VALID', 'INVALID', 'EXPIRED']) {
+      for (const project of projects) {
+        const after = project.snapshots.pageInfo.endCursor;
+        suite.server.queries.clear();
+        const nested = (await ok(suite.server, query, { after, state })).projects;
+        // projects, their pages, their counts.
+        expect(suite.server.queries.statements).toHaveLength(3);
+        const mine = nested.find((p: { id: string }) => p.id === project.id).snapshots;
+        expect(mine).toEqual((await ok(suite.server, ALONE, { p: project.id, nested: 4, state, after })).snapshots);
+      }
+    }
+  });
+
   it('currentSnapshot(project) is one statement, by slug or by id, set or not', async () => {
     const p = await createProject(suite.server);
     await createPlan(suite.server, p.id);

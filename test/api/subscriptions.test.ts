@@ -4,7 +4,8 @@ import { LISTEN_APPLICATION_NAME } from '../../src/events/postgres-change-feed';
 import { databaseKind } from '../helpers/database';
 import { createPlan, createProject, createSnapshot, ok, setImageStatus } from '../helpers/factories';
 import { type Subscriber, subscribe } from '../helpers/subscriber';
-import { useServers } from '../helpers/test-server';
+import { TcpProxy } from '../helpers/tcp-proxy';
+import { startTestServer, useServers } from '../helpers/test-server';
 
 const onServer = databaseKind() === 'postgres';
 /** Three instances where PostgreSQL carries the events between them; PGlite serves one process only. */
@@ -155,10 +156,13 @@ describe('snapshotChanged', () => {
     expect(latencies[9]).toBeLessThan(1_000);
   });
 
-  it('keeps delivering after the LISTEN connection is killed', async () => {
-    const [a, b] = suite.servers as [typeof suite.server, typeof suite.server];
+  it('ends the subscriptions of an instance whose LISTEN connection was lost with SERVICE_UNAVAILABLE, then delivers to new ones', async () => {
+    const [a, b, c] = suite.servers as [typeof suite.server, typeof suite.server, typeof suite.server];
     const p = await project();
-    const subscriber = await listen(a, { project: p.id });
+    const onA = await listen(a, { project: p.id });
+    const onB = await listen(b);
+    const feeds = [a, b, c].map((s) => s.app.services.feed as PostgresChangeFeed);
+    expect(feeds.map((f) => f.subscriberCount())).toEqual([1, 1, 0]);
     const admin = new Client({ connectionString: suite.db.url });
     await admin.connect();
     const killed = await admin.query(
@@ -167,14 +171,69 @@ describe('snapshotChanged', () => {
     );
     await admin.end();
     expect(killed.rowCount).toBe(3);
-    const feed = a.app.services.feed as PostgresChangeFeed;
     const started = Date.now();
-    while (feed.isListening && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 5));
-    expect(feed.isListening).toBe(false);
-    await feed.listening;
-    console.log(`LISTEN connection back ${Date.now() - started} ms after it was killed`);
+    while (feeds.some((f) => f.isListening) && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 5));
+    // A change made during the gap: no instance hears of it, and each of their subscribers is told so.
+    await createSnapshot(c, p.id);
+    for (const subscriber of [onA, onB]) {
+      expect(await subscriber.waitFor(1)).toEqual([
+        {
+          at: expect.any(Number),
+          errors: [
+            {
+              message: 'This server instance lost its database notifications and may have missed changes; subscribe again and refetch',
+              extensions: { code: 'SERVICE_UNAVAILABLE' },
+            },
+          ],
+        },
+      ]);
+    }
+    expect(feeds.map((f) => f.subscriberCount())).toEqual([0, 0, 0]);
+    await Promise.all(feeds.map((f) => f.listening));
+    console.log(`LISTEN connections back ${Date.now() - started} ms after they were killed`);
+
+    const again = await listen(a, { project: p.id });
     const snapshot = await createSnapshot(b, p.id);
-    const [event] = await subscriber.waitFor(1, 2_000);
+    const [event] = await again.waitFor(1, 2_000);
     expect(event!.data.snapshotChanged.id).toBe(snapshot.id);
+    expect(onA.received).toHaveLength(1);
+  });
+
+  it('refuses new subscriptions with SERVICE_UNAVAILABLE while the LISTEN connection is down', async () => {
+    const proxy = TcpProxy.forUrl(suite.db.url);
+    await proxy.start();
+    const server = await startTestServer(proxy.url());
+    try {
+      const feed = server.app.services.feed as PostgresChangeFeed;
+      await proxy.stop();
+      const started = Date.now();
+      while (feed.isListening && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 5));
+      const refused = await listen(server);
+      expect(await refused.waitFor(1)).toEqual([
+        {
+          at: expect.any(Number),
+          data: undefined,
+          errors: [
+            expect.objectContaining({
+              message: 'This server instance is reconnecting to its database notifications; try again shortly',
+              extensions: { code: 'SERVICE_UNAVAILABLE' },
+            }),
+          ],
+        },
+      ]);
+      expect(feed.subscriberCount()).toBe(0);
+
+      await proxy.start();
+      await feed.listening;
+      const p = await project();
+      const subscriber = await listen(server, { project: p.id });
+      const snapshot = await createSnapshot(suite.server, p.id);
+      const [event] = await subscriber.waitFor(1, 2_000);
+      expect(event!.data.snapshotChanged.id).toBe(snapshot.id);
+    } finally {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+      await server.close();
+      await proxy.stop();
+    }
   });
 });
