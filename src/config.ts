@@ -29,6 +29,14 @@ export interface Config {
   maxSubscriptions: number;
   /** Changed snapshots one subscription may have waiting before it is ended (MAX_SUBSCRIPTION_QUEUE). */
   maxSubscriptionQueue: number;
+  /** How long a client may take to send a request's headers, from connecting (HTTP_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** How long a client may take to send a whole request, headers and body (HTTP_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open after a response (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most, WebSocket ones included (HTTP_MAX_CONNECTIONS). */
+  maxConnections: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -91,6 +99,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
   const host = env.HOST || '127.0.0.1';
+  const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new ConfigError(`HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs})`);
+  }
   return {
     host,
     port: integer(env, 'PORT', 4000, 0, 65535),
@@ -106,5 +119,9 @@ export function loadConfig(env: Env = process.env): Config {
     retentionIntervalS: integer(env, 'RETENTION_INTERVAL_S', 3600, 0, 31_536_000),
     maxSubscriptions: integer(env, 'MAX_SUBSCRIPTIONS', DEFAULT_FEED_BOUNDS.maxSubscriptions, 1, 1_000_000),
     maxSubscriptionQueue: integer(env, 'MAX_SUBSCRIPTION_QUEUE', DEFAULT_FEED_BOUNDS.maxQueue, 1, 1_000_000),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 1_000, 1, 1_000_000),
   };
 }

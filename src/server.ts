@@ -15,6 +15,7 @@ import { Metrics } from './http/metrics';
 import { RequestTrace } from './http/request-trace';
 import { route } from './http/router';
 import { sendRequestError } from './http/send';
+import { applyServerLimits, serverOptions } from './http/server-limits';
 import { type WebSocketEndpoint, attachWebSocket } from './http/websocket';
 import type { Logger } from './logger';
 import { OperationPipeline } from './pipeline/operation-pipeline';
@@ -59,7 +60,7 @@ export class Server {
       metrics: this.metrics,
       stopping: () => this.draining.stopping,
     };
-    this.http = http.createServer((req, res) => {
+    this.http = http.createServer(serverOptions(options.config), (req, res) => {
       const trace = new RequestTrace(req.headers);
       res.setHeader('x-request-id', trace.id);
       this.draining.started();
@@ -76,6 +77,7 @@ export class Server {
     });
     this.draining = new Draining(this.http, logger);
     this.webSocket = attachWebSocket(this.http, { pipeline, services, logger, authenticate: options.authenticate, maxPayload: MAX_BODY_BYTES });
+    applyServerLimits(this.http, options.config);
   }
 
   async start(): Promise<void> {

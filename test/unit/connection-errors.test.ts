@@ -7,6 +7,11 @@ const pgError = (code: string, message: string) => Object.assign(new Error(messa
 describe('isConnectionError', () => {
   it.each([
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['no file descriptor left for the connection (EMFILE)', Object.assign(new Error('connect EMFILE 127.0.0.1:5432 - Local (undefined:undefined)'), { code: 'EMFILE', syscall: 'connect' })],
+    ['no file descriptor left on the system (ENFILE)', Object.assign(new Error('connect ENFILE 127.0.0.1:5432'), { code: 'ENFILE' })],
+    ['no local port left (EADDRNOTAVAIL)', Object.assign(new Error('connect EADDRNOTAVAIL 127.0.0.1:5432'), { code: 'EADDRNOTAVAIL' })],
+    ['no buffer space (ENOBUFS)', Object.assign(new Error('write ENOBUFS'), { code: 'ENOBUFS' })],
+    ['EMFILE wrapped by TypeORM', new QueryFailedError('SELECT 1', [], Object.assign(new Error('connect EMFILE 127.0.0.1:5432'), { code: 'EMFILE' }))],
     ['a connection dropped mid-query', new Error('Connection terminated unexpectedly')],
     ['no pooled connection in time', new Error('timeout exceeded when trying to connect')],
     ['pg_terminate_backend / a stopping server (57P01)', pgError('57P01', 'terminating connection due to administrator command')],
