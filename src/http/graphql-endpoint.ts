@@ -5,7 +5,7 @@ import { type Caller, callerLabel } from '../auth/caller';
 import { type Context, createContext } from '../context';
 import { AppError, ErrorCode } from '../errors';
 import type { Services } from '../services';
-import { BodyTooLargeError, readBody } from './read-body';
+import { readRequestBody } from './request-body';
 import { errorCodesOfBody, type RequestTrace } from './request-trace';
 
 /** The largest request body accepted, in bytes (WebSocket messages too). */
@@ -20,28 +20,6 @@ function headerMap(req: IncomingMessage): HeaderMap {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   return headers;
-}
-
-/** The request body: parsed JSON when the content type says JSON, else text; undefined without one (GET). Refuses what cannot be read. */
-async function graphqlBody(req: IncomingMessage, refuse: Refuse): Promise<{ body: unknown } | null> {
-  if (req.method !== 'POST') return { body: undefined };
-  let text: string;
-  try {
-    text = await readBody(req, MAX_BODY_BYTES);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) {
-      refuse(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      return null;
-    }
-    throw err;
-  }
-  if (!(req.headers['content-type'] ?? '').includes('json')) return { body: text };
-  try {
-    return { body: JSON.parse(text) };
-  } catch {
-    refuse(400, 'BAD_REQUEST', 'The request body is not valid JSON');
-    return null;
-  }
 }
 
 /**
@@ -66,10 +44,14 @@ export async function serveGraphQL(
     return refuse(401, ErrorCode.UNAUTHENTICATED, err.message);
   }
   trace.caller = callerLabel(caller);
-  const read = await graphqlBody(req, refuse);
-  if (!read) return;
+  let body: unknown = undefined;
+  if (req.method === 'POST') {
+    const read = await readRequestBody(req, MAX_BODY_BYTES);
+    if ('refusal' in read) return refuse(read.refusal.status, read.refusal.code, read.refusal.message);
+    body = read.body;
+  }
   const response = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMap(req), search: url.search, body: read.body },
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMap(req), search: url.search, body },
     context: async () => ({ ...createContext(options.services, undefined, caller), trace }),
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 
 export class BodyTooLargeError extends Error {}
+export class BodyNotUtf8Error extends Error {}
 
-/** The request body as text, refusing more than `limit` bytes. */
+/** The request body as text, refusing more than `limit` bytes, and bytes that are not UTF-8. */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     if (Number(req.headers['content-length']) > limit) {
@@ -22,7 +23,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      try {
+        resolve(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new BodyNotUtf8Error());
+      }
+    });
     req.on('error', reject);
   });
 }
