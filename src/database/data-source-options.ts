@@ -1,9 +1,12 @@
+import type { Duplex } from 'node:stream';
 import type { DataSourceOptions, Logger } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
 export interface DataSourceSettings {
   url: string;
+  /** Instead of a connection to `url`'s host: one in this process (the embedded database). */
+  stream?: () => Duplex;
   poolSize: number;
   statementTimeoutMs: number;
   logger?: Logger;
@@ -24,6 +27,7 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     logger: settings.logger,
     logging: settings.logger ? ['query', 'error'] : false,
     extra: {
+      ...(settings.stream ? { stream: settings.stream } : {}),
       connectionTimeoutMillis: 5_000,
       statement_timeout: settings.statementTimeoutMs,
       idle_in_transaction_session_timeout: settings.statementTimeoutMs * 3,

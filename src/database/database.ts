@@ -9,6 +9,7 @@ import { dataDirFailure, databaseUrlError } from './startup-errors';
 
 export interface Database {
   dataSource: DataSource;
+  /** DATABASE_URL; for the embedded database a nominal one (it is reached in-process, with no port). */
   url: string;
   /** True when the data lives in the embedded PostgreSQL under DATA_DIR. */
   embedded: boolean;
@@ -45,6 +46,7 @@ export async function openDatabase(
   const dataSource = new DataSource(
     dataSourceOptions({
       url,
+      stream: embedded?.stream,
       poolSize: config.poolSize,
       statementTimeoutMs: config.statementTimeoutMs,
       logger,
@@ -54,7 +56,7 @@ export async function openDatabase(
   let migrationsApplied: string[];
   try {
     await dataSource.initialize();
-    migrationsApplied = (await migrate(dataSource, url)).map((m) => m.name);
+    migrationsApplied = (await migrate(dataSource, url, embedded?.stream)).map((m) => m.name);
     const { version } = await Db.of(dataSource).one(sql<{ version: string }>`SELECT version()`);
     pglite = /PGlite/.test(version);
   } catch (err) {

@@ -1,18 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock';
 import { PgliteServer } from './pglite-server';
 
 export interface EmbeddedPostgres {
+  /** Nominal: node-postgres reaches the database through `stream`, never by this host. */
   url: string;
+  /** A new in-process connection to the database (node-postgres's `stream` option). */
+  stream: () => Duplex;
   stop(): Promise<void>;
 }
 
 /**
- * PostgreSQL in this process (PGlite), its data under `dataDir`, served on a
- * loopback port so that the server talks to it with the same driver and SQL
- * as to a PostgreSQL server.
+ * PostgreSQL in this process (PGlite), its data under `dataDir`, served to
+ * node-postgres through in-memory connections so that the server talks to it
+ * with the same driver and SQL as to a PostgreSQL server, and without a port:
+ * PGlite has no passwords, and anyone able to open a port could bypass every
+ * token.
  */
 export async function startEmbeddedPostgres(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -21,10 +27,10 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections: num
   try {
     db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
     const server = new PgliteServer(db, maxConnections);
-    const url = await server.listen('127.0.0.1', 0);
     const pglite = db;
     return {
-      url,
+      url: 'postgres://postgres@embedded/postgres',
+      stream: () => server.connect(),
       async stop() {
         await server.close();
         await pglite.close();

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { Client } from 'pg';
 import type { DataSource, Migration } from 'typeorm';
 
@@ -10,8 +11,8 @@ const MIGRATION_LOCK = 0x5e4a_7001;
  * lives on a connection of its own, outside the data source's pool (which may
  * have a single connection), and is released when that connection closes.
  */
-export async function migrate(dataSource: DataSource, url: string): Promise<Migration[]> {
-  const lock = new Client({ connectionString: url, application_name: 'snapshot-registry-migrate' });
+export async function migrate(dataSource: DataSource, url: string, stream?: () => Duplex): Promise<Migration[]> {
+  const lock = new Client({ connectionString: url, application_name: 'snapshot-registry-migrate', ...(stream ? { stream } : {}) });
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

@@ -1,6 +1,8 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
+import { MemorySocket } from './memory-socket';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -20,7 +22,7 @@ class Mutex {
 }
 
 interface Connection {
-  socket: net.Socket;
+  socket: Duplex;
   /** The messages of the request being read, up to its Sync (or its simple Query). */
   pending: Buffer[];
   /** Set while this connection has the database: during a request, and for all of a transaction. */
@@ -28,8 +30,9 @@ interface Connection {
 }
 
 /**
- * Serves a PGlite database to ordinary PostgreSQL clients (node-postgres) on
- * a TCP port. PGlite is a single backend shared by every connection, so each
+ * Serves a PGlite database to ordinary PostgreSQL clients (node-postgres):
+ * in this process through `connect()` (node-postgres's `stream` option), or
+ * on a TCP port (`listen`, for the tests' databases). PGlite is a single backend shared by every connection, so each
  * client request (Parse/Bind/Execute... up to Sync, or a simple Query) runs
  * whole, and a client that opens a transaction keeps the database until it
  * ends; other clients wait. Queuing single messages instead would let two
@@ -37,39 +40,57 @@ interface Connection {
  * replace the other's unnamed portal.
  */
 export class PgliteServer {
-  private readonly server: net.Server;
+  private server: net.Server | null = null;
   private readonly floor = new Mutex();
   private readonly connections = new Set<Connection>();
 
   /** `maxConnections`: clients beyond it are refused (each waits its turn anyway). */
   constructor(
     private readonly db: PGlite,
-    maxConnections = 100,
-  ) {
-    this.server = net.createServer((socket) => this.accept(socket));
-    this.server.maxConnections = maxConnections;
+    private readonly maxConnections = 100,
+  ) {}
+
+  /**
+   * A new connection to the database, within this process, for
+   * node-postgres's `stream` option: nothing listens anywhere, so no other
+   * process (nor user of the machine) can reach the database.
+   */
+  connect(): Duplex {
+    return new MemorySocket((serverEnd) => {
+      if (this.connections.size >= this.maxConnections) {
+        serverEnd.destroy(Object.assign(new Error('too many connections to the embedded database'), { code: 'ECONNREFUSED' }));
+        return;
+      }
+      this.accept(serverEnd);
+    });
   }
 
   /** Listens on `host`:`port` (0: any free port); resolves to a postgres:// URL. */
   async listen(host = '127.0.0.1', port = 0): Promise<string> {
+    const server = net.createServer((socket) => {
+      socket.setNoDelay(true);
+      this.accept(socket);
+    });
+    server.maxConnections = this.maxConnections;
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
         resolve();
       });
     });
-    const address = this.server.address() as AddressInfo;
+    const address = server.address() as AddressInfo;
     return `postgres://postgres@${host}:${address.port}/postgres`;
   }
 
   async close(): Promise<void> {
     for (const connection of this.connections) connection.socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private accept(socket: net.Socket): void {
-    socket.setNoDelay(true);
+  private accept(socket: Duplex): void {
     const connection: Connection = { socket, pending: [], release: null };
     this.connections.add(connection);
     let buffer = Buffer.alloc(0);

@@ -8,7 +8,8 @@ import { databaseKind } from '../helpers/database';
 /**
  * The server as a newcomer runs it: its own process, compiled from this tree,
  * on the embedded database under DATA_DIR. Its data survives a stop (SIGTERM)
- * and a kill (SIGKILL); a second process on the same DATA_DIR is refused.
+ * and a kill (SIGKILL); a second process on the same DATA_DIR is refused. It
+ * listens on its HTTP port only: the embedded database has none.
  *
  * It needs no database of the suite's, so it runs in the embedded project only.
  */
@@ -93,6 +94,32 @@ async function gql(running: Running, query: string, variables: Record<string, un
   return body.data;
 }
 
+/**
+ * The TCP ports process `pid` listens on: its sockets (/proc/<pid>/fd) that
+ * /proc/net/tcp and tcp6 list in state LISTEN (0A).
+ */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode) inodes.add(inode);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 10 || fields[3] !== '0A' || !inodes.has(fields[9]!)) continue;
+      ports.push(parseInt(fields[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports.sort((a, b) => a - b);
+}
+
 const STATE = `query($slug: String) { project(slug: $slug) { id name plans { label } currentSnapshot { id status isCurrent revision images { status } } snapshots { totalCount } } }`;
 
 const suite = databaseKind() === 'embedded' ? describe : describe.skip;
@@ -121,6 +148,8 @@ suite('the embedded server as a process', () => {
     // First start: a new database is created under DATA_DIR.
     const first = await start(build, dataDir);
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    // The embedded database has no port: the only one the process listens on is its HTTP port.
+    expect(listeningPorts(first.child.pid!)).toEqual([Number(new URL(first.url).port)]);
     expect(fs.existsSync(path.join(dataDir, 'server.pid'))).toBe(true);
 
     const { createProject: project } = await gql(first, 'mutation { createProject(slug: "kept", name: "Kept  across restarts ✓") { id } }');
@@ -151,6 +180,7 @@ suite('the embedded server as a process', () => {
     // Restart on the same DATA_DIR: everything is there.
     const restarted = await start(build, dataDir);
     expect(await gql(restarted, STATE, { slug: 'kept' })).toEqual(before);
+    expect(listeningPorts(restarted.child.pid!)).toEqual([Number(new URL(restarted.url).port)]);
     const { createSnapshot: later } = await gql(restarted, 'mutation { createSnapshot(project: "kept", revision: "r2") { id } }');
 
     // SIGKILL after a commit: the data is kept, and the pid file left behind does not block the next start.
