@@ -82,6 +82,16 @@ export function attachWebSocket(
     },
     wss,
   );
+  // A client's protocol error (a message over maxPayload, a bad frame): ws has closed the
+  // connection with the right code already (1009, 1002). graphql-ws would print it to the
+  // console as its own internal error; it is the client's, so it goes to the log instead.
+  wss.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err: Error & { code?: string }) => {
+      logger.info({ transport: 'websocket', err: err.message, code: err.code }, 'websocket connection closed on a protocol error');
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'Internal server error');
+    });
+  });
   return {
     async close() {
       for (const client of wss.clients) client.close(1001, 'Server stopping');
