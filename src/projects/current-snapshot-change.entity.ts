@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { currentChangeKindCodes } from '../database/status-codes';
 import { CurrentChangeKind } from './current-change-kind';
 
@@ -10,10 +10,10 @@ import { CurrentChangeKind } from './current-change-kind';
  */
 @ObjectType({ description: 'One change of a project\'s current snapshot. Kept for good; never edited.' })
 @Entity('current_snapshot_change')
-@Index('current_snapshot_change_project_version_key', ['projectId', 'version'], { unique: true })
+@Unique('current_snapshot_change_project_version_key', ['projectId', 'version'])
 export class CurrentSnapshotChange {
   @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'current_snapshot_change_pkey' })
   id!: string;
 
   @Column('uuid', { name: 'project_id' })

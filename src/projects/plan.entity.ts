@@ -7,7 +7,7 @@ import { PlanStatus } from './plan-status';
 @Entity('plan')
 export class Plan {
   @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'plan_pkey' })
   id!: string;
 
   @Column('uuid', { name: 'project_id' })

@@ -1,15 +1,16 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @ObjectType({ description: 'A code base whose builds run on snapshots.' })
 @Entity('project')
+@Unique('project_slug_key', ['slug'])
 export class Project {
   @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'project_pkey' })
   id!: string;
 
   @Field(() => String, { description: 'Unique, URL-friendly name: a-z, 0-9 and "-".' })
-  @Column('varchar', { length: 64, unique: true })
+  @Column('varchar', { length: 64 })
   slug!: string;
 
   @Field(() => String)

@@ -5,7 +5,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 @Entity('snapshot_lease')
 export class SnapshotLease {
   @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'snapshot_lease_pkey' })
   id!: string;
 
   @Column('uuid', { name: 'snapshot_id' })

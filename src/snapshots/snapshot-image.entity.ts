@@ -6,10 +6,11 @@ import { SnapshotStatus } from './snapshot-lifecycle';
 
 @ObjectType({ description: 'The container image of one plan in a snapshot.' })
 @Entity('snapshot_image')
-@Unique(['snapshotId', 'planId'])
+@Unique('snapshot_image_snapshot_plan_key', ['snapshotId', 'planId'])
+@Unique('snapshot_image_job_id_key', ['jobId'])
 export class SnapshotImage {
   @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'snapshot_image_pkey' })
   id!: string;
 
   @Column('uuid', { name: 'snapshot_id' })
@@ -30,7 +31,7 @@ export class SnapshotImage {
     nullable: true,
     description: 'The job that builds this image, as the scheduler named it (a UUID comes back lower case with dashes).',
   })
-  @Column('varchar', { name: 'job_id', length: 255, nullable: true, unique: true })
+  @Column('varchar', { name: 'job_id', length: 255, nullable: true })
   jobId!: string | null;
 
   /**

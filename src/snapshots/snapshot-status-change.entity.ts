@@ -11,7 +11,7 @@ import { SnapshotStatus } from './snapshot-lifecycle';
 @Entity('snapshot_status_change')
 @Index('snapshot_status_change_snapshot_idx', ['snapshotId', 'id'])
 export class SnapshotStatusChange {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'snapshot_status_change_pkey' })
   id!: string;
 
   @Column('uuid', { name: 'snapshot_id' })

@@ -1,14 +1,16 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { snapshotStatusCodes } from '../database/status-codes';
 import type { SnapshotImage } from './snapshot-image.entity';
 import { SnapshotStatus } from './snapshot-lifecycle';
 
 @ObjectType({ description: 'A set of container images of a project\'s build environment, one per plan.' })
 @Entity('snapshot')
+@Unique('snapshot_build_id_key', ['buildId'])
+@Unique('snapshot_id_project_key', ['id', 'projectId'])
 export class Snapshot {
   @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'snapshot_pkey' })
   id!: string;
 
   @Column('uuid', { name: 'project_id' })
@@ -26,7 +28,7 @@ export class Snapshot {
     nullable: true,
     description: 'The build that produces this snapshot, as the scheduler named it (a UUID comes back lower case with dashes).',
   })
-  @Column('varchar', { name: 'build_id', length: 255, nullable: true, unique: true })
+  @Column('varchar', { name: 'build_id', length: 255, nullable: true })
   buildId!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The source revision the snapshot is built from.' })
