@@ -28,7 +28,6 @@ describe('three instances on one database', () => {
   it(`set twelve images ACTIVE at once, ${ROUNDS} rounds: the snapshot ends ACTIVE every round`, async () => {
     const project = await createProject(suite.server);
     for (let i = 0; i < IMAGES; i++) await createPlan(suite.server, project.id);
-    let rounds = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const s = await createSnapshot(on(round), project.id, { buildId: randomUUID() });
       expect(s.images).toHaveLength(IMAGES);
@@ -43,10 +42,8 @@ describe('three instances on one database', () => {
       expect(results.filter((r) => r.snapshot.status === 'ACTIVE')).toHaveLength(1);
       expect(results.filter((r) => r.snapshot.status === 'PENDING')).toHaveLength(IMAGES - 1);
       expect(await snapshotState(s.id)).toEqual({ status: 'ACTIVE', images: Array(IMAGES).fill({ status: 'ACTIVE' }) });
-      rounds++;
     }
-    expect(rounds).toBe(ROUNDS);
-    console.log(`concurrency: ${rounds} rounds of ${IMAGES} images set ACTIVE at once across ${suite.servers.length} instances; the snapshot ended ACTIVE in ${rounds} of ${rounds}`);
+    console.log(`concurrency: ${ROUNDS} rounds of ${IMAGES} images set ACTIVE at once across ${suite.servers.length} instances`);
   });
 
   it.each(['UNKNOWN', 'PENDING'])(`give exactly one winner of ACTIVE and FAILED sent at once for one image from %s, ${CONFLICT_ROUNDS} rounds`, async (from) => {
