@@ -6,6 +6,7 @@ import {
   type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
+  OperationTypeNode,
   type SelectionSetNode,
 } from 'graphql';
 import { AppError, ErrorCode } from '../errors';
@@ -33,7 +34,7 @@ function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, Fragm
  * (403); null when every field is allowed, or the operation is no mutation.
  */
 export function authorizeOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, caller: Caller): GraphQLError | null {
-  if (operation.operation !== 'mutation') return null;
+  if (operation.operation !== OperationTypeNode.MUTATION) return null;
   const mutation = schema.getMutationType();
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),

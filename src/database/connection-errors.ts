@@ -32,6 +32,6 @@ export function isConnectionError(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 5) return false;
   if (isConnectionErrorItself(err)) return true;
   const wrapper = err as { originalError?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
-  const inner = [wrapper.originalError, wrapper.driverError, wrapper.cause, ...(Array.isArray(wrapper.errors) ? wrapper.errors : [])];
+  const inner = [wrapper.originalError, wrapper.driverError, wrapper.cause, ...(Array.isArray(wrapper.errors) ? (wrapper.errors as unknown[]) : [])];
   return inner.some((e) => e !== err && isConnectionError(e, depth + 1));
 }

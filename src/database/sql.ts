@@ -138,7 +138,7 @@ class PreparedStatements {
 
   wireName(name: string, text: string): string | null {
     let shapes = this.names.get(name);
-    if (!shapes) this.names.set(name, (shapes = new Map()));
+    if (!shapes) this.names.set(name, (shapes = new Map<string, string>()));
     let wire = shapes.get(text);
     if (wire === undefined && shapes.size < PreparedStatements.MAX_SHAPES) shapes.set(text, (wire = `${name}#${shapes.size + 1}`));
     return wire ?? null;

@@ -101,7 +101,7 @@ export class PostgresChangeFeed extends LocalChangeFeed {
           this.logger.info('LISTEN connection back');
           done();
         },
-        (err) => {
+        (err: Error) => {
           this.logger.warn({ err: err.message, retryMs: this.retryMs }, 'LISTEN reconnect failed');
           this.retryMs = Math.min(this.retryMs * 2, 5_000);
           this.reconnect(done);

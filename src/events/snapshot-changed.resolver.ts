@@ -62,7 +62,7 @@ export class SnapshotChangedResolver {
   @Subscription(() => Snapshot, {
     description: `A snapshot of the project (id or slug), or of any project when none is given,
 changed: its status, an image's status, or whether it is current; also sent when a snapshot is created.`,
-    subscribe: ({ args, context }) => changedSnapshots(context as Context, args.project as string | null | undefined),
+    subscribe: ({ args, context }) => changedSnapshots(context as Context, (args as { project?: string | null }).project),
   })
   snapshotChanged(
     @Root() snapshot: Snapshot,

@@ -1,5 +1,5 @@
 import type { ApolloServerOptions, BaseContext } from '@apollo/server';
-import { type ExecutionArgs, type ExecutionResult, GraphQLError, type GraphQLSchema, execute, getOperationAST } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, GraphQLError, type GraphQLSchema, OperationTypeNode, execute, getOperationAST } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
 /** Distinct operations kept compiled; the least recently used goes first. */
@@ -65,7 +65,7 @@ export class CompiledExecution {
       return entry;
     }
     const operation = getOperationAST(args.document, args.operationName);
-    if (!operation || operation.operation === 'subscription') {
+    if (!operation || operation.operation === OperationTypeNode.SUBSCRIPTION) {
       this.compiled.set(key, 'seen-once');
       return null;
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, createSnapshot, ok, setImageStatus, uniqueSlug } from '../helpers/factories';
+import { createPlan, createProject, createSnapshot, setImageStatus, uniqueSlug } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { bearer, startTestServer, TOKENS, type TestServer, useServers } from '../helpers/test-server';
 
 const suite = useServers(1);

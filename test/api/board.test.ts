@@ -4,7 +4,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { BOARD_CSP, boardScripts } from '../../src/http/board';
 import { seed } from '../../src/seed/seed';
 import { databaseKind } from '../helpers/database';
-import { createPlan, createProject, createSnapshot, ok, setImageStatus } from '../helpers/factories';
+import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { startTestServer, TOKENS, type TestServer, useServers } from '../helpers/test-server';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, createSnapshot, ok, SNAPSHOT_FIELDS, setImageStatus } from '../helpers/factories';
+import { createPlan, createProject, createSnapshot, SNAPSHOT_FIELDS, setImageStatus } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { noSuch, refused } from '../helpers/refusals';
 import { useServers } from '../helpers/test-server';
 

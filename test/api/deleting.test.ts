@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
-import { createPlan, createProject, createSnapshot, ok, setImageStatus } from '../helpers/factories';
-import { withSql } from '../helpers/refusals';
+import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
+import { withSql } from '../helpers/sql';
 import { useServers } from '../helpers/test-server';
 
 /**

@@ -1,5 +1,6 @@
 import { sql, trustedSql } from '../../src/database/sql';
-import { createPlan, createProject, ok } from '../helpers/factories';
+import { createPlan, createProject } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { useServers } from '../helpers/test-server';
 
 /**

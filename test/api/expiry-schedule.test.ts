@@ -1,8 +1,9 @@
 import { EXPIRY_LOCK } from '../../src/retention/expiry.service';
 import { databaseKind } from '../helpers/database';
-import { createSnapshot, ok } from '../helpers/factories';
-import { withSql } from '../helpers/refusals';
+import { createSnapshot } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { KEEP_NOTHING, retentionProject } from '../helpers/retention';
+import { withSql } from '../helpers/sql';
 import { type TestServer, useServers } from '../helpers/test-server';
 
 /**

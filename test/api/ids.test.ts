@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, createSnapshot, ok, SNAPSHOT_FIELDS } from '../helpers/factories';
+import { createPlan, createProject, createSnapshot, SNAPSHOT_FIELDS } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { badUuid, refused, undashedUpper } from '../helpers/refusals';
 import { useServers } from '../helpers/test-server';
 

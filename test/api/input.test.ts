@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, ok, uniqueSlug } from '../helpers/factories';
+import { createPlan, createProject, uniqueSlug } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { expectRefusal, refused } from '../helpers/refusals';
 import { useServers } from '../helpers/test-server';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createSnapshot, ok, setImageStatus } from '../helpers/factories';
+import { createSnapshot, setImageStatus } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { expectRefusal, noSuch, refused } from '../helpers/refusals';
 import {
   KEEP_NOTHING,

@@ -1,4 +1,5 @@
-import { createProject, ok } from '../helpers/factories';
+import { createProject } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { startTestServer, type TestServer, TOKENS, useServers } from '../helpers/test-server';
 
 const suite = useServers(1);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, createSnapshot, ok, setImageStatus } from '../helpers/factories';
-import { expectRefusal, refused, withSql } from '../helpers/refusals';
+import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
+import { expectRefusal, refused } from '../helpers/refusals';
+import { withSql } from '../helpers/sql';
 import { useServers } from '../helpers/test-server';
 
 /**

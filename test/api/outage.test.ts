@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { databaseKind } from '../helpers/database';
-import { createProject, ok } from '../helpers/factories';
+import { createProject } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { startTestServer, type TestServer, useServers } from '../helpers/test-server';
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { databaseKind } from '../helpers/database';
-import { createProject, ok, uniqueSlug } from '../helpers/factories';
+import { createProject, uniqueSlug } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { TOKENS, useServers } from '../helpers/test-server';
 
 const suite = useServers(1);

@@ -1,6 +1,7 @@
-import { createPlan, createProject, ok } from '../helpers/factories';
-import { withSql } from '../helpers/refusals';
+import { createPlan, createProject } from '../helpers/factories';
 import { databaseKind } from '../helpers/database';
+import { ok } from '../helpers/graphql';
+import { withSql } from '../helpers/sql';
 import { type GqlResponse, type TestServer, useServers } from '../helpers/test-server';
 
 /**

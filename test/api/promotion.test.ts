@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, createSnapshot, ok, setImageStatus } from '../helpers/factories';
-import { noSuch, refused, withSql } from '../helpers/refusals';
+import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
+import { noSuch, refused } from '../helpers/refusals';
+import { withSql } from '../helpers/sql';
 import { subscribe } from '../helpers/subscriber';
 import { bearer, type GqlResponse, TEST_API_TOKENS, TOKENS, useServers } from '../helpers/test-server';
 

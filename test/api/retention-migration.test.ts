@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { migrations } from '../../src/database/migrations';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { withSql } from '../helpers/refusals';
+import { withSql } from '../helpers/sql';
 
 /**
  * The retention migration on a database that already has data: every

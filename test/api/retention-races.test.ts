@@ -1,3 +1,4 @@
+import { ok } from '../helpers/graphql';
 import { expectRefusal } from '../helpers/refusals';
 import {
   KEEP_NOTHING,
@@ -8,7 +9,6 @@ import {
   setCurrent,
   snapshotRetention,
 } from '../helpers/retention';
-import { ok } from '../helpers/factories';
 import { databaseKind } from '../helpers/database';
 import { type GqlResponse, type TestServer, useServers } from '../helpers/test-server';
 

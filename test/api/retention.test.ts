@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { databaseKind } from '../helpers/database';
-import { type CreatedSnapshot, createProject, createSnapshot, ok, setImageStatus } from '../helpers/factories';
-import { expectRefusal, noSuch, refused, withSql } from '../helpers/refusals';
+import { type CreatedSnapshot, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
+import { expectRefusal, noSuch, refused } from '../helpers/refusals';
 import {
   KEEP_NOTHING,
   activeSnapshot,
@@ -14,6 +15,7 @@ import {
   setPolicy,
   snapshotRetention,
 } from '../helpers/retention';
+import { withSql } from '../helpers/sql';
 import { type Subscriber, subscribe } from '../helpers/subscriber';
 import { TOKENS, bearer, useServers } from '../helpers/test-server';
 

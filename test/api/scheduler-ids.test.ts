@@ -3,8 +3,10 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { Initial1764028800000 } from '../../src/database/migrations/1764028800000-initial';
 import { createTestDatabase } from '../helpers/database';
-import { createPlan, createProject, createSnapshot, ok, SNAPSHOT_FIELDS } from '../helpers/factories';
-import { refused, undashedUpper, withSql } from '../helpers/refusals';
+import { createPlan, createProject, createSnapshot, SNAPSHOT_FIELDS } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
+import { refused, undashedUpper } from '../helpers/refusals';
+import { withSql } from '../helpers/sql';
 import { startTestServer, useServers } from '../helpers/test-server';
 
 /**

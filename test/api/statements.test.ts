@@ -1,5 +1,6 @@
 import { databaseKind } from '../helpers/database';
-import { createPlan, createProject, createSnapshot, ok, setImageStatus } from '../helpers/factories';
+import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { useServers } from '../helpers/test-server';
 
 const suite = useServers(1);

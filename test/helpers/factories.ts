@@ -1,25 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { ok } from './graphql';
 import type { TestServer } from './test-server';
 
 let counter = 0;
 export const uniqueSlug = (prefix = 'p'): string => `${prefix}-${process.pid}-${++counter}-${randomUUID().slice(0, 8)}`;
 
-/** Runs an operation that must succeed; fails the test with the errors otherwise. */
-export async function ok<T = any>(server: TestServer, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const res = await server.gql(query, variables);
-  if (res.errors?.length || !res.data) throw new Error(`expected success, got ${res.status} ${JSON.stringify(res.errors)}`);
-  return res.data as T;
-}
-
-/** Runs an operation that must fail; returns its first error's code. */
-export async function errorCode(server: TestServer, query: string, variables?: Record<string, unknown>): Promise<string | undefined> {
-  const res = await server.gql(query, variables);
-  if (!res.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-  return res.errors[0]!.extensions?.code;
-}
-
 export async function createProject(server: TestServer, slug = uniqueSlug()): Promise<{ id: string; slug: string }> {
-  const data = await ok(server, 'mutation($slug: String!) { createProject(slug: $slug, name: "A project") { id slug } }', { slug });
+  const data = await ok<{ createProject: { id: string; slug: string } }>(server, 'mutation($slug: String!) { createProject(slug: $slug, name: "A project") { id slug } }', { slug });
   return data.createProject;
 }
 
@@ -28,7 +15,7 @@ export async function createPlan(
   project: string,
   options: { label?: string; status?: string; snapshotPlan?: string | null } = {},
 ): Promise<{ id: string; label: string }> {
-  const data = await ok(
+  const data = await ok<{ createPlan: { id: string; label: string } }>(
     server,
     `mutation($project: ID!, $label: String!, $status: PlanStatus, $snapshotPlan: ID) {
       createPlan(project: $project, label: $label, status: $status, snapshotPlan: $snapshotPlan) { id label }
@@ -54,7 +41,7 @@ export async function createSnapshot(
   project: string,
   variables: { buildId?: string; revision?: string; images?: { plan: string; jobId?: string }[] } = {},
 ): Promise<CreatedSnapshot> {
-  const data = await ok(
+  const data = await ok<{ createSnapshot: CreatedSnapshot }>(
     server,
     `mutation($project: ID!, $buildId: ID, $revision: String, $images: [SnapshotImageInput!]) {
       createSnapshot(project: $project, buildId: $buildId, revision: $revision, images: $images) { ${SNAPSHOT_FIELDS} }
@@ -64,8 +51,12 @@ export async function createSnapshot(
   return data.createSnapshot;
 }
 
+export interface ChangedImage {
+  changeImageStatus: { id: string; status: string; snapshot: { id: string; status: string } };
+}
+
 export async function setImageStatus(server: TestServer, image: string, status: string) {
-  return server.gql(
+  return server.gql<ChangedImage>(
     `mutation($image: ID!, $status: SnapshotStatus!) {
       changeImageStatus(image: $image, status: $status) { id status snapshot { id status } }
     }`,

@@ -1,5 +1,6 @@
-import { createPlan, createProject, createSnapshot, ok, setImageStatus, type CreatedSnapshot } from './factories';
-import { withSql } from './refusals';
+import { createPlan, createProject, createSnapshot, setImageStatus, type CreatedSnapshot } from './factories';
+import { ok } from './graphql';
+import { withSql } from './sql';
 import type { TestServer } from './test-server';
 
 export interface Policy {
@@ -11,9 +12,9 @@ export interface Policy {
 /** Keeps only what is current or leased. */
 export const KEEP_NOTHING: Policy = { keepActive: 0, keepDays: 0, keepHistory: 0 };
 
-export async function setPolicy(server: TestServer, project: string, policy: Policy) {
+export async function setPolicy(server: TestServer, project: string, policy: Policy): Promise<{ id: string; retention: Policy }> {
   return (
-    await ok(
+    await ok<{ setRetentionPolicy: { id: string; retention: Policy } }>(
       server,
       `mutation($p: ID!, $a: Int!, $d: Int!, $h: Int!) {
         setRetentionPolicy(project: $p, keepActive: $a, keepDays: $d, keepHistory: $h) { id retention { keepActive keepDays keepHistory } }
@@ -54,8 +55,12 @@ export async function leaseSnapshot(server: TestServer, snapshot: string, holder
   );
 }
 
+export interface ExpiredSnapshots {
+  expireSnapshots: { dryRun: boolean; expired: { id: string; status: string; expiredAt: string }[] };
+}
+
 export async function expireSnapshots(server: TestServer, project: string | null, dryRun?: boolean) {
-  return server.gql(
+  return server.gql<ExpiredSnapshots>(
     'mutation($p: ID, $d: Boolean) { expireSnapshots(project: $p, dryRun: $d) { dryRun expired { id status expiredAt } } }',
     { p: project, d: dryRun },
   );
@@ -65,7 +70,7 @@ export async function expireSnapshots(server: TestServer, project: string | null
 export async function expired(server: TestServer, project: string | null, dryRun?: boolean): Promise<string[]> {
   const res = await expireSnapshots(server, project, dryRun);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data!.expireSnapshots.expired.map((s: { id: string }) => s.id);
+  return res.data!.expireSnapshots.expired.map((s) => s.id);
 }
 
 /** Moves snapshots' creation back by `days` days, as if they had been made then. */
@@ -73,8 +78,17 @@ export async function backdate(url: string, ids: string[], days: number): Promis
   await withSql(url, (c) => c.query(`UPDATE snapshot SET date_created = date_created - make_interval(days => $2) WHERE id = ANY($1::uuid[])`, [ids, days]));
 }
 
-export async function snapshotRetention(server: TestServer, id: string) {
+export interface SnapshotRetention {
+  id: string;
+  status: string;
+  expiredAt: string | null;
+  keptBecause: string[];
+  isCurrent: boolean;
+  leases: { id: string; holder: string; live: boolean }[];
+}
+
+export async function snapshotRetention(server: TestServer, id: string): Promise<SnapshotRetention> {
   return (
-    await ok(server, 'query($s: ID!) { snapshot(id: $s) { id status expiredAt keptBecause isCurrent leases { id holder live } } }', { s: id })
+    await ok<{ snapshot: SnapshotRetention }>(server, 'query($s: ID!) { snapshot(id: $s) { id status expiredAt keptBecause isCurrent leases { id holder live } } }', { s: id })
   ).snapshot;
 }

@@ -1,10 +1,11 @@
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { UncheckedData } from './graphql';
 import type { TestServer } from './test-server';
 
 export interface Received {
   at: number;
-  data?: any;
+  data?: UncheckedData;
   errors?: { message: string; extensions?: { code?: string } }[];
   /** Set when the server closed the connection instead. */
   closed?: { code: number; reason: string };

@@ -4,8 +4,9 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
 import { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from './database';
+import type { UncheckedData } from './graphql';
 
-export interface GqlResponse<T = Record<string, any>> {
+export interface GqlResponse<T = UncheckedData> {
   status: number;
   data?: T;
   errors?: { message: string; path?: string[]; extensions?: { code?: string; [key: string]: unknown } }[];
@@ -46,7 +47,7 @@ export interface TestServer {
    * POSTs an operation with the admin token, unless `headers` has its own
    * `authorization` (an empty one sends none: an anonymous request).
    */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  gql<T = UncheckedData>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -63,7 +64,7 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
     ...env,
   });
   const logged: Record<string, unknown>[] = [];
-  const logger = pino({ level: config.logLevel }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+  const logger = pino({ level: config.logLevel }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
   const queries = new QueryLog();
   const app = await App.create(config, { logger, queryLogger: queries });
   const url = await app.listen();
@@ -81,8 +82,8 @@ export async function startTestServer(databaseUrl: string, env: Record<string, s
         headers: sent,
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as Omit<GqlResponse, 'status'>;
-      return { status: res.status, ...body } as GqlResponse<any>;
+      const body = (await res.json()) as Omit<GqlResponse<never>, 'status'> & { data?: unknown };
+      return { status: res.status, ...body } as GqlResponse<never>;
     },
     close: () => app.close(),
   };
