@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, createSnapshot, setImageStatus, uniqueSlug } from '../helpers/factories';
+import { activeCurrentSnapshot, createPlan, createProject, createSnapshot, setImageStatus, uniqueSlug } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
 import { bearer, startTestServer, TOKENS, type TestServer, useServers } from '../helpers/test-server';
 
@@ -62,9 +62,7 @@ async function fixture(server: TestServer): Promise<Fixture> {
     await ok(server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: project.id, s });
   }
   const pending = await createSnapshot(server, project.id, { buildId: randomUUID() });
-  const current = await createSnapshot(server, project.id);
-  for (const image of current.images) await setImageStatus(server, image.id, 'ACTIVE');
-  await ok(server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: project.id, s: current.id });
+  const current = await activeCurrentSnapshot(server, project.id);
   const lease = (await ok(server, 'mutation($s: ID!) { leaseSnapshot(snapshot: $s, holder: "build") { id } }', { s: current.id })).leaseSnapshot;
   return {
     project,

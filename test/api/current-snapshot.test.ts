@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { activeSnapshot, createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
 import { noSuch, refused } from '../helpers/refusals';
 import { useServers } from '../helpers/test-server';
@@ -20,11 +20,7 @@ beforeAll(async () => {
   await createPlan(suite.server, project.id);
 });
 
-async function activeSnapshot(p = project.id) {
-  const s = await createSnapshot(suite.server, p);
-  for (const i of s.images) await setImageStatus(suite.server, i.id, 'ACTIVE');
-  return s;
-}
+const active = (p = project.id) => activeSnapshot(suite.server, p);
 
 async function current(p = project.id) {
   return ok(suite.server, CURRENT, { p });
@@ -32,7 +28,7 @@ async function current(p = project.id) {
 
 describe('setCurrentSnapshot', () => {
   it('makes an ACTIVE snapshot of the project current, by project id or slug, and shows it everywhere', async () => {
-    const [a, b] = [await activeSnapshot(), await activeSnapshot()];
+    const [a, b] = [await active(), await active()];
     const set = await ok(suite.server, SET, { p: project.slug, s: a.id });
     expect(set.setCurrentSnapshot).toEqual({ id: project.id, currentSnapshot: { id: a.id, status: 'ACTIVE', isCurrent: true } });
     const data = await current();
@@ -47,14 +43,14 @@ describe('setCurrentSnapshot', () => {
   });
 
   it('takes the current snapshot again as a no-op', async () => {
-    const a = await activeSnapshot();
+    const a = await active();
     await ok(suite.server, SET, { p: project.id, s: a.id });
     const again = await ok(suite.server, SET, { p: project.id, s: a.id });
     expect(again.setCurrentSnapshot.currentSnapshot.id).toBe(a.id);
   });
 
   it('clears the current snapshot with null (twice is fine)', async () => {
-    const a = await activeSnapshot();
+    const a = await active();
     await ok(suite.server, SET, { p: project.id, s: a.id });
     for (let n = 0; n < 2; n++) {
       const cleared = await ok(suite.server, SET, { p: project.id, s: null });
@@ -71,17 +67,17 @@ describe('setCurrentSnapshot', () => {
   });
 
   it('is BAD_USER_INPUT for a snapshot of another project, and changes nothing', async () => {
-    const mine = await activeSnapshot();
+    const mine = await active();
     await ok(suite.server, SET, { p: project.id, s: mine.id });
     const other = await createProject(suite.server);
     await createPlan(suite.server, other.id);
-    const theirs = await activeSnapshot(other.id);
+    const theirs = await active(other.id);
     await refused(suite.server, SET, { p: project.id, s: theirs.id }, 'BAD_USER_INPUT', `Snapshot ${theirs.id} is not a snapshot of project ${project.slug}`, 'snapshot');
     expect((await current()).currentSnapshot.id).toBe(mine.id);
   });
 
   it.each(['PENDING', 'FAILED', 'INVALIDATED'])('is INVALID_TRANSITION for a %s snapshot, and changes nothing', async (status) => {
-    const mine = await activeSnapshot();
+    const mine = await active();
     await ok(suite.server, SET, { p: project.id, s: mine.id });
     const s = await createSnapshot(suite.server, project.id);
     if (status === 'FAILED') await setImageStatus(suite.server, s.images[0]!.id, 'FAILED');
@@ -94,7 +90,7 @@ describe('setCurrentSnapshot', () => {
   });
 
   it('is NOT_FOUND for a project or a snapshot that does not exist', async () => {
-    const a = await activeSnapshot();
+    const a = await active();
     const missing = randomUUID();
     await refused(suite.server, SET, { p: missing, s: a.id }, 'NOT_FOUND', noSuch('project', missing));
     await refused(suite.server, SET, { p: 'no-such-project', s: null }, 'NOT_FOUND', noSuch('project', 'no-such-project'));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
-import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { activeCurrentSnapshot, createPlan, createProject, createSnapshot } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
 import { withSql } from '../helpers/sql';
 import { useServers } from '../helpers/test-server';
@@ -23,18 +23,11 @@ async function currentSnapshotOf(project: { id: string; slug: string }) {
   return [data.currentSnapshot, data.project.currentSnapshot];
 }
 
-async function activeCurrent(project: { id: string }) {
-  const s = await createSnapshot(suite.server, project.id);
-  for (const i of s.images) await setImageStatus(suite.server, i.id, 'ACTIVE');
-  await ok(suite.server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: project.id, s: s.id });
-  return s;
-}
-
 describe('deleting the current snapshot', () => {
   it('leaves the project with no current snapshot', async () => {
     const project = await createProject(suite.server);
     await createPlan(suite.server, project.id);
-    const s = await activeCurrent(project);
+    const s = await activeCurrentSnapshot(suite.server, project.id);
     expect(await currentSnapshotOf(project)).toEqual([{ id: s.id }, { id: s.id }]);
     await sql('DELETE FROM snapshot WHERE id = $1', [s.id]);
     expect(await currentSnapshotOf(project)).toEqual([null, null]);
@@ -46,7 +39,7 @@ describe('deleting the current snapshot', () => {
     const project = await createProject(suite.server);
     await createPlan(suite.server, project.id);
     const old = await createSnapshot(suite.server, project.id);
-    const s = await activeCurrent(project);
+    const s = await activeCurrentSnapshot(suite.server, project.id);
     await sql('DELETE FROM snapshot WHERE id = $1', [old.id]);
     expect(await currentSnapshotOf(project)).toEqual([{ id: s.id }, { id: s.id }]);
   });
@@ -54,7 +47,7 @@ describe('deleting the current snapshot', () => {
   it('cannot be undone by pointing a project at a snapshot that is not its own, or not there', async () => {
     const [a, b] = [await createProject(suite.server), await createProject(suite.server)];
     await createPlan(suite.server, b.id);
-    const theirs = await activeCurrent(b);
+    const theirs = await activeCurrentSnapshot(suite.server, b.id);
     await expect(sql('UPDATE project SET current_snapshot_id = $2 WHERE id = $1', [a.id, theirs.id])).rejects.toThrow(/foreign key/);
     await expect(sql('UPDATE project SET current_snapshot_id = gen_random_uuid() WHERE id = $1', [a.id])).rejects.toThrow(/foreign key/);
     expect(await currentSnapshotOf(a)).toEqual([null, null]);
@@ -65,7 +58,7 @@ describe('cascades', () => {
   it('from a project: its plans, snapshots and images go with it', async () => {
     const project = await createProject(suite.server);
     const plan = await createPlan(suite.server, project.id);
-    const s = await activeCurrent(project);
+    const s = await activeCurrentSnapshot(suite.server, project.id);
     const other = await createProject(suite.server);
     await createPlan(suite.server, other.id);
     const kept = await createSnapshot(suite.server, other.id);

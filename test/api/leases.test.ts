@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createSnapshot, setImageStatus } from '../helpers/factories';
+import { activeCurrentSnapshot, activeSnapshot, createSnapshot, setImageStatus } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
 import { expectRefusal, noSuch, refused } from '../helpers/refusals';
 import {
   KEEP_NOTHING,
   LEASE_FIELDS,
-  activeSnapshot,
   expired,
   leaseSnapshot,
   retentionProject,
-  setCurrent,
   snapshotRetention,
 } from '../helpers/retention';
 import { type Subscriber, subscribe } from '../helpers/subscriber';
@@ -116,15 +114,13 @@ describe('leaseSnapshot', () => {
 describe('leaseCurrentSnapshot', () => {
   it('leases the current snapshot, by project id or slug', async () => {
     const p = await retentionProject(suite.server, KEEP_NOTHING);
-    const s = await activeSnapshot(suite.server, p.id);
-    await setCurrent(suite.server, p.id, s.id);
+    const s = await activeCurrentSnapshot(suite.server, p.id);
     const byId = (await ok(suite.server, LEASE_CURRENT, { p: p.id, h: 'build-a', ttl: 60 })).leaseCurrentSnapshot;
     const bySlug = (await ok(suite.server, LEASE_CURRENT, { p: p.slug, h: 'build-b' })).leaseCurrentSnapshot;
     expect([byId.snapshot.id, byId.live, seconds(byId.dateCreated, byId.expiresAt)]).toEqual([s.id, true, 60]);
     expect([bySlug.snapshot.id, bySlug.live, seconds(bySlug.dateCreated, bySlug.expiresAt)]).toEqual([s.id, true, 3600]);
     // Once another snapshot is current, the leases still keep it.
-    const next = await activeSnapshot(suite.server, p.id);
-    await setCurrent(suite.server, p.id, next.id);
+    await activeCurrentSnapshot(suite.server, p.id);
     expect((await snapshotRetention(suite.server, s.id)).keptBecause).toEqual(['LEASED']);
     expect(await expired(suite.server, p.id)).toEqual([]);
   });
@@ -138,8 +134,7 @@ describe('leaseCurrentSnapshot', () => {
 
   it('refuses a current snapshot that is not ACTIVE (an invalidated one stays current)', async () => {
     const p = await retentionProject(suite.server);
-    const s = await activeSnapshot(suite.server, p.id);
-    await setCurrent(suite.server, p.id, s.id);
+    const s = await activeCurrentSnapshot(suite.server, p.id);
     await setImageStatus(suite.server, s.images[0]!.id, 'INVALIDATED');
     expectRefusal(
       await suite.server.gql(LEASE_CURRENT, { p: p.id, h: 'b' }),
@@ -248,8 +243,7 @@ describe('live updates', () => {
 
   it('taking and releasing a lease tell the snapshot\'s subscribers; renewing and refusals do not', async () => {
     const p = await retentionProject(suite.server);
-    const s = await activeSnapshot(suite.server, p.id);
-    await setCurrent(suite.server, p.id, s.id);
+    const s = await activeCurrentSnapshot(suite.server, p.id);
     subscriber = await subscribe(suite.server, { project: p.id }, undefined, `subscription($project: ID) {
       snapshotChanged(project: $project) { id leases { holder } keptBecause }
     }`);

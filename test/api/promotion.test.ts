@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { activeSnapshot, createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
 import { noSuch, refused } from '../helpers/refusals';
 import { withSql } from '../helpers/sql';
@@ -67,15 +67,13 @@ async function newProject() {
   return p;
 }
 
-async function activeSnapshot(project: string): Promise<string> {
-  const s = await createSnapshot(suite.server, project);
-  for (const image of s.images) await setImageStatus(suite.server, image.id, 'ACTIVE');
-  return s.id;
+async function activeSnapshotId(project: string): Promise<string> {
+  return (await activeSnapshot(suite.server, project)).id;
 }
 
 async function activeSnapshots(project: string, n: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push(await activeSnapshot(project));
+  for (let i = 0; i < n; i++) ids.push(await activeSnapshotId(project));
   return ids;
 }
 

@@ -1,8 +1,8 @@
+import { activeSnapshot } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
 import { expectRefusal } from '../helpers/refusals';
 import {
   KEEP_NOTHING,
-  activeSnapshot,
   expireSnapshots,
   leaseSnapshot,
   retentionProject,

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { databaseKind } from '../helpers/database';
-import { type CreatedSnapshot, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { type CreatedSnapshot, activeCurrentSnapshot, activeSnapshot, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
 import { expectRefusal, noSuch, refused } from '../helpers/refusals';
 import {
   KEEP_NOTHING,
-  activeSnapshot,
   backdate,
   expireSnapshots,
   expired,
@@ -77,8 +76,7 @@ describe('the retention policy', () => {
 describe('each keep reason keeps its snapshot', () => {
   it('CURRENT: the current snapshot, whatever its age', async () => {
     const p = await retentionProject(suite.server, KEEP_NOTHING);
-    const s = await activeSnapshot(suite.server, p.id);
-    await setCurrent(suite.server, p.id, s.id);
+    const s = await activeCurrentSnapshot(suite.server, p.id);
     await backdate(suite.db.url, [s.id], 400);
     expect(await keptBecause(s.id)).toEqual(['CURRENT']);
     expect(await expired(suite.server, p.id)).toEqual([]);
@@ -136,8 +134,7 @@ describe('each keep reason keeps its snapshot', () => {
 
   it('several reasons at once, in the enum\'s order', async () => {
     const p = await retentionProject(suite.server);
-    const s = await activeSnapshot(suite.server, p.id);
-    await setCurrent(suite.server, p.id, s.id);
+    const s = await activeCurrentSnapshot(suite.server, p.id);
     await leaseSnapshot(suite.server, s.id);
     expect(await keptBecause(s.id)).toEqual(['CURRENT', 'LEASED', 'NEWEST_ACTIVE', 'RECENT', 'HISTORY']);
   });
@@ -271,8 +268,7 @@ describe('rolling back', () => {
 describe('listings', () => {
   it('EXPIRED lists expired snapshots; VALID leaves them out; ALL and INVALID are unchanged', async () => {
     const p = await retentionProject(suite.server, { keepActive: 0, keepDays: 0, keepHistory: 0 });
-    const kept = await activeSnapshot(suite.server, p.id);
-    await setCurrent(suite.server, p.id, kept.id);
+    const kept = await activeCurrentSnapshot(suite.server, p.id);
     const invalid = await activeSnapshot(suite.server, p.id);
     await setImageStatus(suite.server, invalid.images[0]!.id, 'INVALIDATED');
     const old = await activeSnapshot(suite.server, p.id);

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import type { PostgresChangeFeed } from '../../src/events/postgres-change-feed';
 import { LISTEN_APPLICATION_NAME } from '../../src/events/postgres-change-feed';
 import { databaseKind } from '../helpers/database';
-import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
+import { activeSnapshot, createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
 import { type Subscriber, subscribe } from '../helpers/subscriber';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -57,11 +57,7 @@ describe('snapshotChanged', () => {
 
   it('tells both the old and the new current snapshot when the current one changes', async () => {
     const p = await project();
-    const active = async () => {
-      const s = await createSnapshot(suite.server, p.id);
-      for (const image of s.images) await setImageStatus(suite.server, image.id, 'ACTIVE');
-      return s.id;
-    };
+    const active = async () => (await activeSnapshot(suite.server, p.id)).id;
     const [first, second] = [await active(), await active()];
     const setCurrent = (s: string) =>
       ok(suite.server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: p.slug, s });

@@ -36,11 +36,13 @@ export interface CreatedSnapshot {
 
 export const SNAPSHOT_FIELDS = 'id status buildId revision isCurrent images { id status jobId plan { id } }';
 
-export async function createSnapshot(
-  server: TestServer,
-  project: string,
-  variables: { buildId?: string; revision?: string; images?: { plan: string; jobId?: string }[] } = {},
-): Promise<CreatedSnapshot> {
+export interface SnapshotVariables {
+  buildId?: string;
+  revision?: string;
+  images?: { plan: string; jobId?: string }[];
+}
+
+export async function createSnapshot(server: TestServer, project: string, variables: SnapshotVariables = {}): Promise<CreatedSnapshot> {
   const data = await ok<{ createSnapshot: CreatedSnapshot }>(
     server,
     `mutation($project: ID!, $buildId: ID, $revision: String, $images: [SnapshotImageInput!]) {
@@ -62,4 +64,18 @@ export async function setImageStatus(server: TestServer, image: string, status: 
     }`,
     { image, status },
   );
+}
+
+/** A new snapshot of `project` whose images are all ACTIVE, so that it is ACTIVE. */
+export async function activeSnapshot(server: TestServer, project: string, variables: SnapshotVariables = {}): Promise<CreatedSnapshot> {
+  const s = await createSnapshot(server, project, variables);
+  for (const image of s.images) await setImageStatus(server, image.id, 'ACTIVE');
+  return { ...s, status: 'ACTIVE' };
+}
+
+/** A new ACTIVE snapshot of `project` (see activeSnapshot), made the project's current snapshot. */
+export async function activeCurrentSnapshot(server: TestServer, project: string, variables: SnapshotVariables = {}): Promise<CreatedSnapshot> {
+  const s = await activeSnapshot(server, project, variables);
+  await ok(server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id } }', { p: project, s: s.id });
+  return { ...s, isCurrent: true };
 }

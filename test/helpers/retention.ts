@@ -1,4 +1,4 @@
-import { createPlan, createProject, createSnapshot, setImageStatus, type CreatedSnapshot } from './factories';
+import { createPlan, createProject } from './factories';
 import { ok } from './graphql';
 import { withSql } from './sql';
 import type { TestServer } from './test-server';
@@ -30,13 +30,6 @@ export async function retentionProject(server: TestServer, policy?: Policy): Pro
   await createPlan(server, project.id);
   if (policy) await setPolicy(server, project.id, policy);
   return project;
-}
-
-/** A new snapshot of `project` whose images are all ACTIVE, so that it is ACTIVE. */
-export async function activeSnapshot(server: TestServer, project: string): Promise<CreatedSnapshot> {
-  const s = await createSnapshot(server, project);
-  for (const image of s.images) await setImageStatus(server, image.id, 'ACTIVE');
-  return { ...s, status: 'ACTIVE' };
 }
 
 export async function setCurrent(server: TestServer, project: string, snapshot: string | null) {
