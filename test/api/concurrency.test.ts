@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, createSnapshot, SNAPSHOT_FIELDS, setImageStatus } from '../helpers/factories';
+import { type ChangedImage, createPlan, createProject, createSnapshot, SNAPSHOT_FIELDS, setImageStatus } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
 import { expectRefusal } from '../helpers/refusals';
 import { createTestDatabase, databaseKind } from '../helpers/database';
@@ -18,11 +18,11 @@ const CONFLICT_ROUNDS = 10;
 
 const on = (n: number): TestServer => suite.servers[n % suite.servers.length]!;
 const snapshotState = async (id: string) =>
-  (await ok(suite.server, 'query($s: ID!) { snapshot(id: $s) { status images { status } } }', { s: id })).snapshot;
+  (await ok<{ snapshot: { status: string; images: { status: string }[] } }>(suite.server, 'query($s: ID!) { snapshot(id: $s) { status images { status } } }', { s: id })).snapshot;
 
-function changed(res: GqlResponse) {
+function changed(res: GqlResponse<ChangedImage>) {
   if (res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data!.changeImageStatus as { id: string; status: string; snapshot: { id: string; status: string } };
+  return res.data!.changeImageStatus;
 }
 
 describe('three instances on one database', () => {
@@ -77,7 +77,7 @@ describe('three instances on one database', () => {
       const made = await Promise.all(suite.servers.map((server) => createSnapshot(server, project.id, { buildId })));
       expect(new Set(made.map((s) => s.id)).size).toBe(1);
     }
-    const data = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p) { totalCount } }', { p: project.id });
+    const data = await ok<{ snapshots: { totalCount: number } }>(suite.server, 'query($p: ID!) { snapshots(project: $p) { totalCount } }', { p: project.id });
     expect(data.snapshots.totalCount).toBe(5);
   });
 
@@ -127,7 +127,7 @@ describe('instances started at once on a fresh database', () => {
       expect(started.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
       const project = await createProject(servers[0]!);
       for (const server of servers) {
-        expect((await ok(server, 'query($p: ID) { project(id: $p) { id } }', { p: project.id })).project).toEqual({ id: project.id });
+        expect((await ok<{ project: unknown }>(server, 'query($p: ID) { project(id: $p) { id } }', { p: project.id })).project).toEqual({ id: project.id });
       }
     } finally {
       await Promise.all(servers.map((s) => s.close()));

@@ -12,7 +12,7 @@ const CREATE = `mutation($project: ID!, $buildId: ID, $revision: String, $images
 }`;
 
 async function snapshotCount(project: string): Promise<number> {
-  const data = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p, state: ALL) { totalCount } }', { p: project });
+  const data = await ok<{ snapshots: { totalCount: number } }>(suite.server, 'query($p: ID!) { snapshots(project: $p, state: ALL) { totalCount } }', { p: project });
   return data.snapshots.totalCount;
 }
 

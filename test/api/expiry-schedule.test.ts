@@ -21,7 +21,7 @@ const loggedExpired = (server: TestServer): string[] =>
   server.logged.filter((line) => typeof line.msg === 'string' && line.msg.startsWith('expiry: expired')).flatMap((line) => line.expired as string[]);
 
 async function expiredCount(project: string): Promise<number> {
-  return (await ok(suite.server, 'query($p: ID!) { snapshots(project: $p, state: EXPIRED) { totalCount } }', { p: project })).snapshots.totalCount;
+  return (await ok<{ snapshots: { totalCount: number } }>(suite.server, 'query($p: ID!) { snapshots(project: $p, state: EXPIRED) { totalCount } }', { p: project })).snapshots.totalCount;
 }
 
 async function waitForExpired(project: string, count: number, timeoutMs = 30_000): Promise<void> {

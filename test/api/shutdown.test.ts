@@ -21,13 +21,13 @@ async function setUp(env: Record<string, string> = {}) {
   await locker.connect();
   await locker.query('BEGIN');
   await locker.query('SELECT id FROM snapshot WHERE id = $1 FOR UPDATE', [snapshot.id]);
-  const inFlight = server.gql(CHANGE, { s: snapshot.id });
+  const inFlight = server.gql<{ changeSnapshotStatus: unknown }>(CHANGE, { s: snapshot.id });
   await sleep(300); // the mutation now waits for the lock
   return { server, snapshot, locker, inFlight };
 }
 
 const statusOf = async (client: Client, id: string): Promise<number> =>
-  (await client.query('SELECT status FROM snapshot WHERE id = $1', [id])).rows[0].status;
+  (await client.query<{ status: number }>('SELECT status FROM snapshot WHERE id = $1', [id])).rows[0]!.status;
 
 describe('stopping with a request in flight', () => {
   it('refuses new connections at once, lets the request finish, then closes the pool', async () => {

@@ -18,7 +18,7 @@ describe('a snapshot from creation to current', () => {
     const second = await setImageStatus(server, snapshot.images[1]!.id, 'ACTIVE');
     expect(second.data!.changeImageStatus).toMatchObject({ status: 'ACTIVE', snapshot: { id: snapshot.id, status: 'ACTIVE' } });
 
-    const set = await ok(server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { slug currentSnapshot { id isCurrent } } }', {
+    const set = await ok<{ setCurrentSnapshot: { currentSnapshot: unknown } }>(server, 'mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { slug currentSnapshot { id isCurrent } } }', {
       p: project.slug,
       s: snapshot.id,
     });

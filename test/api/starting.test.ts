@@ -127,7 +127,7 @@ suite('starting from a checkout', () => {
     expect(said(exit)).toEqual([expect.stringMatching(/^build: dist\/ built in \d+\.\d s$/)]);
     expect(fs.readdirSync(checkout).filter((name) => name.startsWith('dist')).sort()).toEqual(['dist']);
     expect(fs.existsSync(path.join(checkout, 'dist', 'src', 'index.js'))).toBe(true);
-    const record = JSON.parse(fs.readFileSync(path.join(checkout, 'dist', 'build-info.json'), 'utf8'));
+    const record = JSON.parse(fs.readFileSync(path.join(checkout, 'dist', 'build-info.json'), 'utf8')) as { sources: Record<string, string> };
     expect(Object.keys(record.sources)).toContain('src/index.ts');
   }, 300_000);
 
@@ -174,7 +174,7 @@ suite('starting from a checkout', () => {
       child.stdout!.on('data', (chunk) => {
         stdout += chunk;
         const line = stdout.split('\n').find((l) => l.includes('"url"'));
-        if (line) resolve(JSON.parse(line));
+        if (line) resolve(JSON.parse(line) as Record<string, unknown>);
       });
       void exit.then((code) => reject(new Error(`exited (${code}) before listening: ${stdout}`)));
     });
