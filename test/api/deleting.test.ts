@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from 'pg';
+import type { QueryResultRow } from 'pg';
 import { activeCurrentSnapshot, createPlan, createProject, createSnapshot } from '../helpers/factories';
 import { ok } from '../helpers/graphql';
-import { withSql } from '../helpers/sql';
+import { sqlRows } from '../helpers/sql';
 import { useServers } from '../helpers/test-server';
 
 /**
@@ -12,11 +12,11 @@ import { useServers } from '../helpers/test-server';
  */
 const suite = useServers(1);
 
-const sql = <T = any>(text: string, params: unknown[] = []) => withSql(suite.db.url, async (c: Client) => (await c.query(text, params)).rows as T[]);
-const count = async (table: string, where: string, params: unknown[]) => Number((await sql(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, params))[0].n);
+const sql = <T extends QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []) => sqlRows<T>(suite.db.url, text, params);
+const count = async (table: string, where: string, params: unknown[]) => Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, params))[0]!.n);
 
 async function currentSnapshotOf(project: { id: string; slug: string }) {
-  const data = await ok(suite.server, 'query($p: ID!, $id: ID) { currentSnapshot(project: $p) { id } project(id: $id) { currentSnapshot { id } } }', {
+  const data = await ok<{ currentSnapshot: unknown; project: { currentSnapshot: unknown } }>(suite.server, 'query($p: ID!, $id: ID) { currentSnapshot(project: $p) { id } project(id: $id) { currentSnapshot { id } } }', {
     p: project.slug,
     id: project.id,
   });
@@ -32,7 +32,7 @@ describe('deleting the current snapshot', () => {
     await sql('DELETE FROM snapshot WHERE id = $1', [s.id]);
     expect(await currentSnapshotOf(project)).toEqual([null, null]);
     expect(await sql('SELECT current_snapshot_id FROM project WHERE id = $1', [project.id])).toEqual([{ current_snapshot_id: null }]);
-    expect((await ok(suite.server, 'query($s: ID!) { snapshot(id: $s) { id } }', { s: s.id })).snapshot).toBeNull();
+    expect((await ok<{ snapshot: unknown }>(suite.server, 'query($s: ID!) { snapshot(id: $s) { id } }', { s: s.id })).snapshot).toBeNull();
   });
 
   it('leaves a current snapshot that is not deleted where it is', async () => {
@@ -63,7 +63,7 @@ describe('cascades', () => {
     await createPlan(suite.server, other.id);
     const kept = await createSnapshot(suite.server, other.id);
     await sql('DELETE FROM project WHERE id = $1', [project.id]);
-    const data = await ok(suite.server, 'query($p: ID, $s: ID!, $i: ID!, $k: ID!) { project(id: $p) { id } snapshot(id: $s) { id } image(id: $i) { id } kept: snapshot(id: $k) { id images { id } } }', {
+    const data = await ok<unknown>(suite.server, 'query($p: ID, $s: ID!, $i: ID!, $k: ID!) { project(id: $p) { id } snapshot(id: $s) { id } image(id: $i) { id } kept: snapshot(id: $k) { id images { id } } }', {
       p: project.id,
       s: s.id,
       i: s.images[0]!.id,
@@ -82,7 +82,7 @@ describe('cascades', () => {
     expect(await count('snapshot_image', 'snapshot_id = $1', [s.id])).toBe(2);
     await sql('DELETE FROM snapshot WHERE id = $1', [s.id]);
     expect(await count('snapshot_image', 'snapshot_id = $1', [s.id])).toBe(0);
-    for (const image of s.images) expect((await ok(suite.server, 'query($i: ID!) { image(id: $i) { id } }', { i: image.id })).image).toBeNull();
+    for (const image of s.images) expect((await ok<{ image: unknown }>(suite.server, 'query($i: ID!) { image(id: $i) { id } }', { i: image.id })).image).toBeNull();
   });
 
   it('from a plan: its images go with it, and plans that used its images use their own again', async () => {
@@ -93,7 +93,7 @@ describe('cascades', () => {
     const [lenderImage, otherImage] = s.images.map((i) => i.id);
     await sql('DELETE FROM plan WHERE id = $1', [lender.id]);
     expect(await sql('SELECT snapshot_plan_id FROM plan WHERE id = $1', [borrower.id])).toEqual([{ snapshot_plan_id: null }]);
-    const data = await ok(
+    const data = await ok<unknown>(
       suite.server,
       `query($p: ID, $s: ID!, $i: ID!, $b: ID!) {
         project(id: $p) { plans { id snapshotPlan { id } } }

@@ -28,23 +28,33 @@ async function migrateTo(count: number): Promise<void> {
   }
 }
 
+interface StatusChangeRow {
+  snapshot_id: string;
+  from_status: number;
+  to_status: number;
+  actor: string;
+  reason: string | null;
+  image_id: string | null;
+  at_creation: boolean;
+}
+
 it('derives the status history of existing snapshots, and leaves projects at version 0', async () => {
   const promotion = migrations.findIndex((m) => m.name === 'Promotion1764200000000');
   expect(promotion).toBeGreaterThan(0);
   await migrateTo(promotion);
   const ids = await withSql(db.url, async (c) => {
-    const project = (await c.query(`INSERT INTO project (slug, name) VALUES ('old', 'Old') RETURNING id`)).rows[0].id;
+    const project = (await c.query<{ id: string }>(`INSERT INTO project (slug, name) VALUES ('old', 'Old') RETURNING id`)).rows[0]!.id;
     // Codes: unknown 0, active 1, failed 2, invalidated 3, pending 4.
     const made: Record<string, string> = {};
     for (const [name, code] of [['unknown', 0], ['active', 1], ['failed', 2], ['invalidated', 3], ['pending', 4]] as const) {
-      made[name] = (await c.query('INSERT INTO snapshot (project_id, status) VALUES ($1, $2) RETURNING id', [project, code])).rows[0].id;
+      made[name] = (await c.query<{ id: string }>('INSERT INTO snapshot (project_id, status) VALUES ($1, $2) RETURNING id', [project, code])).rows[0]!.id;
     }
     await c.query('UPDATE project SET current_snapshot_id = $1', [made.active]);
     return made;
   });
   await migrateTo(migrations.length);
   const rows = await withSql(db.url, async (c) =>
-    (await c.query(`SELECT snapshot_id, from_status, to_status, actor, reason, image_id, at = s.date_created AS at_creation
+    (await c.query<StatusChangeRow>(`SELECT snapshot_id, from_status, to_status, actor, reason, image_id, at = s.date_created AS at_creation
                     FROM snapshot_status_change JOIN snapshot s ON s.id = snapshot_id ORDER BY snapshot_status_change.id`)).rows,
   );
   const path = (id: string) => rows.filter((r) => r.snapshot_id === id).map((r) => `${r.from_status}>${r.to_status}`);
@@ -54,7 +64,7 @@ it('derives the status history of existing snapshots, and leaves projects at ver
   expect(path(ids.failed!)).toEqual(['0>4', '4>2']);
   expect(path(ids.invalidated!)).toEqual(['0>4', '4>1', '1>3']);
   expect(rows.every((r) => r.actor === 'unknown' && r.reason === null && r.image_id === null && r.at_creation)).toBe(true);
-  const project = await withSql(db.url, async (c) => (await c.query('SELECT current_version, current_snapshot_id FROM project')).rows[0]);
+  const project = await withSql(db.url, async (c) => (await c.query<Record<string, unknown>>('SELECT current_version, current_snapshot_id FROM project')).rows[0]);
   expect(project).toEqual({ current_version: 0, current_snapshot_id: ids.active });
-  expect(await withSql(db.url, async (c) => (await c.query('SELECT count(*)::int AS n FROM current_snapshot_change')).rows[0].n)).toBe(0);
+  expect(await withSql(db.url, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM current_snapshot_change')).rows[0]!.n)).toBe(0);
 });

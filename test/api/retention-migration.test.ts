@@ -34,7 +34,7 @@ async function migrateTo(count: number): Promise<void> {
 
 const columns = (table: string) =>
   withSql(db.url, async (c) =>
-    (await c.query('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY column_name', [table])).rows.map((r) => r.column_name),
+    (await c.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY column_name', [table])).rows.map((r) => r.column_name),
   );
 
 it('gives existing projects the default policy and leaves every snapshot unexpired; down undoes it', async () => {
@@ -43,15 +43,15 @@ it('gives existing projects the default policy and leaves every snapshot unexpir
   await migrateTo(retention);
   const before = await columns('project');
   await withSql(db.url, async (c) => {
-    const project = (await c.query(`INSERT INTO project (slug, name) VALUES ('old', 'Old') RETURNING id`)).rows[0].id;
+    const project = (await c.query<{ id: string }>(`INSERT INTO project (slug, name) VALUES ('old', 'Old') RETURNING id`)).rows[0]!.id;
     for (const code of [0, 1, 2, 3, 4]) await c.query('INSERT INTO snapshot (project_id, status) VALUES ($1, $2)', [project, code]);
   });
   await migrateTo(retention + 1);
   const after = await withSql(db.url, async (c) => ({
     projects: (await c.query('SELECT keep_active, keep_days, keep_history FROM project')).rows,
-    expired: (await c.query('SELECT count(*)::int AS n FROM snapshot WHERE expired_at IS NOT NULL')).rows[0].n,
-    snapshots: (await c.query('SELECT count(*)::int AS n FROM snapshot')).rows[0].n,
-    leases: (await c.query('SELECT count(*)::int AS n FROM snapshot_lease')).rows[0].n,
+    expired: (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshot WHERE expired_at IS NOT NULL')).rows[0]!.n,
+    snapshots: (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshot')).rows[0]!.n,
+    leases: (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM snapshot_lease')).rows[0]!.n,
   }));
   expect(after).toEqual({ projects: [{ keep_active: 10, keep_days: 30, keep_history: 5 }], expired: 0, snapshots: 5, leases: 0 });
 

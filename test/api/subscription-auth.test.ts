@@ -31,7 +31,7 @@ describe('subscriptions and tokens', () => {
     const snapshot = await createSnapshot(suite.server, p.id);
     for (const s of [upper, lower]) {
       const [event] = await s.waitFor(1);
-      expect(event!.data.snapshotChanged.id).toBe(snapshot.id);
+      expect((event!.data as { snapshotChanged: { id: string } }).snapshotChanged.id).toBe(snapshot.id);
     }
   });
 });
