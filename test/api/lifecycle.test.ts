@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
-import { ok } from '../helpers/graphql';
+import { ok, operation } from '../helpers/graphql';
 import { expectRefusal, noSuch, refused } from '../helpers/refusals';
 import { withSql } from '../helpers/sql';
 import { useServers } from '../helpers/test-server';
@@ -25,8 +25,12 @@ const ALLOWED: Record<Status, Status[]> = {
 const CODE: Record<Status, number> = { UNKNOWN: 0, ACTIVE: 1, FAILED: 2, INVALIDATED: 3, PENDING: 4 };
 const pairs = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as [Status, Status]));
 
-const CHANGE_SNAPSHOT = 'mutation($s: ID!, $status: SnapshotStatus!) { changeSnapshotStatus(snapshot: $s, status: $status) { id status } }';
-const BUILD_FINISHED = 'mutation($b: ID!, $passed: Boolean!) { snapshotBuildFinished(build: $b, passed: $passed) { id status buildId images { status } } }';
+const CHANGE_SNAPSHOT = operation<{ changeSnapshotStatus: { id: string; status: string } }>(
+  'mutation($s: ID!, $status: SnapshotStatus!) { changeSnapshotStatus(snapshot: $s, status: $status) { id status } }',
+);
+const BUILD_FINISHED = operation<{ snapshotBuildFinished: { id: string; status: string; buildId: string; images: { status: string }[] } | null }>(
+  'mutation($b: ID!, $passed: Boolean!) { snapshotBuildFinished(build: $b, passed: $passed) { id status buildId images { status } } }',
+);
 
 let project: { id: string; slug: string };
 
@@ -38,8 +42,8 @@ beforeAll(async () => {
 
 /** A snapshot's status and its images' statuses, as stored. */
 async function state(snapshot: string): Promise<{ status: string; images: string[] }> {
-  const data = await ok(suite.server, 'query($s: ID!) { snapshot(id: $s) { status images { status } } }', { s: snapshot });
-  return { status: data.snapshot.status, images: data.snapshot.images.map((i: { status: string }) => i.status) };
+  const data = await ok<{ snapshot: { status: string; images: { status: string }[] } }>(suite.server, 'query($s: ID!) { snapshot(id: $s) { status images { status } } }', { s: snapshot });
+  return { status: data.snapshot.status, images: data.snapshot.images.map((i) => i.status) };
 }
 
 async function imageTo(image: string, status: string) {

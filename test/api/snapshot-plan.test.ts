@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createPlan, createProject, createSnapshot } from '../helpers/factories';
-import { ok } from '../helpers/graphql';
+import { ok, operation } from '../helpers/graphql';
 import { noSuch, refused } from '../helpers/refusals';
 import { useServers } from '../helpers/test-server';
 
@@ -10,9 +10,12 @@ import { useServers } from '../helpers/test-server';
  */
 const suite = useServers(1);
 
-const SET = 'mutation($p: ID!, $l: ID) { setSnapshotPlan(plan: $p, snapshotPlan: $l) { id snapshotPlan { id } } }';
-const CREATE = 'mutation($project: ID!, $l: ID) { createPlan(project: $project, label: "borrower", snapshotPlan: $l) { id snapshotPlan { id } } }';
-const IMAGE = 'query($p: ID!, $s: ID!) { snapshotImage(plan: $p, snapshot: $s) { id plan { id } snapshot { id } } }';
+type PlanAndLender = { id: string; snapshotPlan: { id: string } | null };
+const SET = operation<{ setSnapshotPlan: PlanAndLender }>('mutation($p: ID!, $l: ID) { setSnapshotPlan(plan: $p, snapshotPlan: $l) { id snapshotPlan { id } } }');
+const CREATE = operation<{ createPlan: PlanAndLender }>('mutation($project: ID!, $l: ID) { createPlan(project: $project, label: "borrower", snapshotPlan: $l) { id snapshotPlan { id } } }');
+const IMAGE = operation<{ snapshotImage: { id: string; plan: { id: string }; snapshot: { id: string } } | null }>(
+  'query($p: ID!, $s: ID!) { snapshotImage(plan: $p, snapshot: $s) { id plan { id } snapshot { id } } }',
+);
 
 const SELF = 'A plan cannot use its own images as its snapshot plan';
 const OTHER_PROJECT = 'The snapshot plan must belong to the same project';
@@ -27,8 +30,8 @@ beforeAll(async () => {
 
 const plan = (options: { snapshotPlan?: string; status?: string } = {}) => createPlan(suite.server, project.id, options);
 async function lenderOf(planId: string): Promise<string | null> {
-  const data = await ok(suite.server, 'query($p: ID!) { project(id: $p) { plans { id snapshotPlan { id } } } }', { p: project.id });
-  return data.project.plans.find((p: any) => p.id === planId).snapshotPlan?.id ?? null;
+  const data = await ok<{ project: { plans: PlanAndLender[] } }>(suite.server, 'query($p: ID!) { project(id: $p) { plans { id snapshotPlan { id } } } }', { p: project.id });
+  return data.project.plans.find((p) => p.id === planId)!.snapshotPlan?.id ?? null;
 }
 
 describe('setSnapshotPlan', () => {
@@ -131,7 +134,7 @@ describe('snapshotImage', () => {
 
     // The indirection is read when asked: pointing the borrower elsewhere changes the answer.
     await ok(suite.server, SET, { p: borrower.id, l: own.id });
-    expect((await ok(suite.server, IMAGE, { p: borrower.id, s: s.id })).snapshotImage.id).toBe(ownImage);
+    expect((await ok(suite.server, IMAGE, { p: borrower.id, s: s.id })).snapshotImage?.id).toBe(ownImage);
   });
 
   it('is null when the snapshot has no image for that plan', async () => {

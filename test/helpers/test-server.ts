@@ -4,7 +4,7 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
 import { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from './database';
-import type { UncheckedData } from './graphql';
+import type { Operation, UncheckedData } from './graphql';
 
 export interface GqlResponse<T = UncheckedData> {
   status: number;
@@ -47,7 +47,7 @@ export interface TestServer {
    * POSTs an operation with the admin token, unless `headers` has its own
    * `authorization` (an empty one sends none: an anonymous request).
    */
-  gql<T = UncheckedData>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  gql<T = UncheckedData>(query: Operation<T>, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
   close(): Promise<void>;
 }
 
