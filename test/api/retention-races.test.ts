@@ -3,6 +3,7 @@ import { ok } from '../helpers/graphql';
 import { expectRefusal } from '../helpers/refusals';
 import {
   KEEP_NOTHING,
+  type ExpiredSnapshots,
   expireSnapshots,
   leaseSnapshot,
   retentionProject,
@@ -28,14 +29,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * after the other (0 to 15, varying by round), so that either may lock first.
  * The answers come in the order [a, b].
  */
-async function race(round: number, a: () => Promise<GqlResponse>, b: () => Promise<GqlResponse>): Promise<[GqlResponse, GqlResponse]> {
-  const later = (f: () => Promise<GqlResponse>) => sleep((round * 7) % 16).then(f);
+async function race<A, B>(round: number, a: () => Promise<GqlResponse<A>>, b: () => Promise<GqlResponse<B>>): Promise<[GqlResponse<A>, GqlResponse<B>]> {
+  const later = <T>(f: () => Promise<GqlResponse<T>>) => sleep((round * 7) % 16).then(f);
   return round % 2 ? Promise.all([a(), later(b)]) : Promise.all([later(a), b()]);
 }
 
-const expiredIds = (res: GqlResponse): string[] => {
+const expiredIds = (res: GqlResponse<ExpiredSnapshots>): string[] => {
   if (res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data!.expireSnapshots.expired.map((s: { id: string }) => s.id);
+  return res.data!.expireSnapshots.expired.map((s) => s.id);
 };
 
 describe('three instances on one database', () => {
@@ -52,7 +53,7 @@ describe('three instances on one database', () => {
       if (!leased.errors) {
         const lease = leased.data!.leaseSnapshot;
         expect(lease).toMatchObject({ live: true, snapshot: { id: s.id } });
-        expect({ named, expiredAt: after.expiredAt, keptBecause: after.keptBecause, leases: after.leases.map((l: { id: string }) => l.id) }).toEqual({
+        expect({ named, expiredAt: after.expiredAt, keptBecause: after.keptBecause, leases: after.leases.map((l) => l.id) }).toEqual({
           named: false,
           expiredAt: null,
           keptBecause: ['LEASED'],
@@ -68,8 +69,12 @@ describe('three instances on one database', () => {
     console.log(`retention races (${databaseKind()}): leaseSnapshot vs expireSnapshots, ${ROUNDS} rounds: leased ${outcomes.leased}, expired ${outcomes.expired}, both 0`);
     expect(outcomes.leased + outcomes.expired).toBe(ROUNDS);
     // Nothing live is on an expired snapshot, anywhere.
-    const page = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p, state: EXPIRED, first: 100) { nodes { id leases { id } } } }', { p: p.id });
-    expect(page.snapshots.nodes.filter((n: { leases: unknown[] }) => n.leases.length)).toEqual([]);
+    const page = await ok<{ snapshots: { nodes: { id: string; leases: { id: string }[] }[] } }>(
+      suite.server,
+      'query($p: ID!) { snapshots(project: $p, state: EXPIRED, first: 100) { nodes { id leases { id } } } }',
+      { p: p.id },
+    );
+    expect(page.snapshots.nodes.filter((n) => n.leases.length)).toEqual([]);
   });
 
   it(`setCurrentSnapshot racing expireSnapshots, ${ROUNDS} rounds: a current unexpired snapshot, or an expired one and a refused promotion`, async () => {
@@ -83,7 +88,7 @@ describe('three instances on one database', () => {
       const [promoted, expiry] = await race(round, promote, expire);
       const named = expiredIds(expiry).includes(s.id);
       const after = await snapshotRetention(on(round + 2), s.id);
-      const now = (await ok(on(round + 2), 'query($p: ID!) { currentSnapshot(project: $p) { id expiredAt } }', { p: p.id })).currentSnapshot;
+      const now = (await ok<{ currentSnapshot: unknown }>(on(round + 2), 'query($p: ID!) { currentSnapshot(project: $p) { id expiredAt } }', { p: p.id })).currentSnapshot;
       if (!promoted.errors) {
         expect({ named, expiredAt: after.expiredAt, isCurrent: after.isCurrent, keptBecause: after.keptBecause, now }).toEqual({
           named: false,
@@ -113,7 +118,10 @@ describe('three instances on one database', () => {
       const [x, y] = [await activeSnapshot(on(round), p.id), await activeSnapshot(on(round), p.id)];
       for (const s of [x, y]) await setCurrent(on(round), p.id, s.id);
       const rollback = () =>
-        on(round).gql('mutation($p: ID!) { rollbackCurrentSnapshot(project: $p, reason: "race") { currentSnapshot { id } } }', { p: p.id });
+        on(round).gql<{ rollbackCurrentSnapshot: { currentSnapshot: { id: string } | null } }>(
+          'mutation($p: ID!) { rollbackCurrentSnapshot(project: $p, reason: "race") { currentSnapshot { id } } }',
+          { p: p.id },
+        );
       const expire = () => expireSnapshots(on(round + 1), p.id);
       const [rolled, expiry] = await race(round, rollback, expire);
       const named = expiredIds(expiry).includes(x.id);

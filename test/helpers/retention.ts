@@ -33,7 +33,7 @@ export async function retentionProject(server: TestServer, policy?: Policy): Pro
 }
 
 export async function setCurrent(server: TestServer, project: string, snapshot: string | null) {
-  return server.gql('mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id currentSnapshot { id } } }', {
+  return server.gql<{ setCurrentSnapshot: { id: string; currentSnapshot: { id: string } | null } }>('mutation($p: ID!, $s: ID) { setCurrentSnapshot(project: $p, snapshot: $s) { id currentSnapshot { id } } }', {
     p: project,
     s: snapshot,
   });
@@ -41,8 +41,18 @@ export async function setCurrent(server: TestServer, project: string, snapshot: 
 
 export const LEASE_FIELDS = 'id holder dateCreated expiresAt releasedAt live snapshot { id }';
 
+export interface Lease {
+  id: string;
+  holder: string;
+  dateCreated: string;
+  expiresAt: string;
+  releasedAt: string | null;
+  live: boolean;
+  snapshot: { id: string };
+}
+
 export async function leaseSnapshot(server: TestServer, snapshot: string, holder = 'build-1', ttlSeconds?: number) {
-  return server.gql(
+  return server.gql<{ leaseSnapshot: Lease }>(
     `mutation($s: ID!, $h: String!, $ttl: Int) { leaseSnapshot(snapshot: $s, holder: $h, ttlSeconds: $ttl) { ${LEASE_FIELDS} } }`,
     { s: snapshot, h: holder, ttl: ttlSeconds },
   );
