@@ -34,7 +34,7 @@ export default tseslint.config(
     files: [
       'auth', 'board', 'current-snapshot', 'embedded-process', 'errors', 'ids', 'input', 'leases', 'limits',
       'listings', 'lookups', 'operations', 'outage', 'playground', 'promotion', 'promotion-concurrency',
-      'retention', 'scheduler-ids', 'subscriptions',
+      'retention', 'subscriptions',
     ].map((name) => `test/api/${name}.test.ts`),
     rules: { ...Object.fromEntries(unsafe.map((rule) => [rule, 'off'])), '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -4,7 +4,7 @@ import { dataSourceOptions } from '../../src/database/data-source-options';
 import { Initial1764028800000 } from '../../src/database/migrations/1764028800000-initial';
 import { createTestDatabase } from '../helpers/database';
 import { createPlan, createProject, createSnapshot, SNAPSHOT_FIELDS } from '../helpers/factories';
-import { ok } from '../helpers/graphql';
+import { ok, operation } from '../helpers/graphql';
 import { refused, undashedUpper } from '../helpers/refusals';
 import { withSql } from '../helpers/sql';
 import { startTestServer, useServers } from '../helpers/test-server';
@@ -19,7 +19,10 @@ const suite = useServers(1);
 const CREATE = `mutation($project: ID!, $buildId: ID, $images: [SnapshotImageInput!]) {
   createSnapshot(project: $project, buildId: $buildId, images: $images) { ${SNAPSHOT_FIELDS} }
 }`;
-const FINISHED = 'mutation($b: ID!) { snapshotBuildFinished(build: $b, passed: false) { id status buildId } }';
+const FINISHED = operation<{ snapshotBuildFinished: { id: string; status: string; buildId: string } | null }>(
+  'mutation($b: ID!) { snapshotBuildFinished(build: $b, passed: false) { id status buildId } }',
+);
+const COUNT = operation<{ snapshots: { totalCount: number } }>('query($p: ID!) { snapshots(project: $p, state: ALL) { totalCount } }');
 
 let project: { id: string; slug: string };
 let plans: { id: string }[];
@@ -45,7 +48,7 @@ describe('build and job ids as schedulers name them', () => {
   );
 
   it('takes an integer literal (an ID argument reads it as its digits)', async () => {
-    const data = await ok(suite.server, `mutation { createSnapshot(project: "${project.slug}", buildId: 918273645) { buildId } }`);
+    const data = await ok<{ createSnapshot: { buildId: string } }>(suite.server, `mutation { createSnapshot(project: "${project.slug}", buildId: 918273645) { buildId } }`);
     expect(data.createSnapshot.buildId).toBe('918273645');
   });
 
@@ -140,10 +143,10 @@ describe('build and job ids refused', () => {
   });
 
   it('creates nothing when it refuses', async () => {
-    const before = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p, state: ALL) { totalCount } }', { p: project.id });
+    const before = await ok(suite.server, COUNT, { p: project.id });
     await suite.server.gql(CREATE, { project: project.id, buildId: 'x'.repeat(256) });
     await suite.server.gql(CREATE, { project: project.id, images: [{ plan: plans[0]!.id, jobId: 'a\nb' }] });
-    const after = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p, state: ALL) { totalCount } }', { p: project.id });
+    const after = await ok(suite.server, COUNT, { p: project.id });
     expect(after.snapshots.totalCount).toBe(before.snapshots.totalCount);
   });
 });
@@ -159,12 +162,12 @@ describe('the migration to scheduler ids', () => {
       const jobId = randomUUID();
       try {
         await old.runMigrations();
-        const [{ id: projectId }] = await old.query(`INSERT INTO project (slug, name) VALUES ('migrated', 'Migrated') RETURNING id`);
-        const [{ id: planId }] = await old.query(`INSERT INTO plan (project_id, label) VALUES ($1, 'linux') RETURNING id`, [projectId]);
-        const [{ id: snapshotId }] = await old.query(`INSERT INTO snapshot (project_id, status, build_id) VALUES ($1, 4, $2) RETURNING id`, [
+        const [{ id: projectId }] = (await old.query(`INSERT INTO project (slug, name) VALUES ('migrated', 'Migrated') RETURNING id`)) as [{ id: string }];
+        const [{ id: planId }] = (await old.query(`INSERT INTO plan (project_id, label) VALUES ($1, 'linux') RETURNING id`, [projectId])) as [{ id: string }];
+        const [{ id: snapshotId }] = (await old.query(`INSERT INTO snapshot (project_id, status, build_id) VALUES ($1, 4, $2) RETURNING id`, [
           projectId,
           undashedUpper(buildId),
-        ]);
+        ])) as [{ id: string }];
         await old.query(`INSERT INTO snapshot_image (snapshot_id, plan_id, job_id) VALUES ($1, $2, $3)`, [snapshotId, planId, jobId]);
       } finally {
         await old.destroy();
@@ -175,9 +178,9 @@ describe('the migration to scheduler ids', () => {
       try {
         const found = await ok(server, FINISHED, { b: undashedUpper(buildId) });
         expect(found.snapshotBuildFinished).toMatchObject({ status: 'FAILED', buildId });
-        const image = await ok(server, 'query { snapshots(project: "migrated", state: ALL) { nodes { images { jobId } } } }');
+        const image = await ok<{ snapshots: { nodes: unknown[] } }>(server, 'query { snapshots(project: "migrated", state: ALL) { nodes { images { jobId } } } }');
         expect(image.snapshots.nodes).toEqual([{ images: [{ jobId }] }]);
-        const made = await ok(server, 'mutation { createSnapshot(project: "migrated", buildId: "main-1") { buildId images { jobId } } }');
+        const made = await ok<{ createSnapshot: unknown }>(server, 'mutation { createSnapshot(project: "migrated", buildId: "main-1") { buildId images { jobId } } }');
         expect(made.createSnapshot).toEqual({ buildId: 'main-1', images: [{ jobId: null }] });
       } finally {
         await server.close();
@@ -185,7 +188,7 @@ describe('the migration to scheduler ids', () => {
 
       const columns = await withSql(db.url, async (c) =>
         (
-          await c.query(
+          await c.query<Record<string, unknown>>(
             `SELECT table_name, column_name, data_type, character_maximum_length AS max FROM information_schema.columns
              WHERE (table_name, column_name) IN (('snapshot', 'build_id'), ('snapshot_image', 'job_id')) ORDER BY table_name`,
           )
@@ -196,7 +199,7 @@ describe('the migration to scheduler ids', () => {
         { table_name: 'snapshot_image', column_name: 'job_id', data_type: 'character varying', max: 255 },
       ]);
       await withSql(db.url, async (c) => {
-        const [{ id: projectId }] = (await c.query(`SELECT id FROM project WHERE slug = 'migrated'`)).rows;
+        const [{ id: projectId }] = (await c.query<{ id: string }>(`SELECT id FROM project WHERE slug = 'migrated'`)).rows as [{ id: string }];
         await expect(c.query('INSERT INTO snapshot (project_id, build_id) VALUES ($1, $2)', [projectId, buildId])).rejects.toThrow(/snapshot_build_id_key/);
         await expect(c.query('UPDATE snapshot_image SET job_id = $1 WHERE job_id IS NULL', [jobId])).rejects.toThrow(/snapshot_image_job_id_key/);
       });
