@@ -53,7 +53,7 @@ export class NodeBudget {
     } catch {
       return null;
     }
-    if (!known) this.estimates.set(document, (known = new Map()));
+    if (!known) this.estimates.set(document, (known = new Map<string, number>()));
     if (known.size < MAX_ESTIMATES_PER_DOCUMENT) known.set(key, nodes);
     if (nodes <= this.maxNodes) return null;
     return new GraphQLError(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { databaseKind } from '../helpers/database';
-import { createPlan, createProject, ok } from '../helpers/factories';
+import { createPlan, createProject } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { useServers, type GqlResponse, type TestServer } from '../helpers/test-server';
 
 /**

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createPlan, createProject, ok } from '../helpers/factories';
-import { refused, withSql } from '../helpers/refusals';
+import { createPlan, createProject } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
+import { refused } from '../helpers/refusals';
+import { withSql } from '../helpers/sql';
 import { useServers } from '../helpers/test-server';
 
 /** What the data may hold: 1000 plans per project, 1000 images per createSnapshot. */

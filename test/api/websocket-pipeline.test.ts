@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import { createPlan, createProject, ok, uniqueSlug } from '../helpers/factories';
+import { createPlan, createProject, uniqueSlug } from '../helpers/factories';
+import { ok } from '../helpers/graphql';
 import { type Received, Subscriber } from '../helpers/subscriber';
 import { type TestServer, TOKENS, useServers } from '../helpers/test-server';
 

@@ -17,7 +17,7 @@ type Features = { promotion: boolean; retention: boolean };
 const board = (() => {
   const source = readFileSync(path.join(__dirname, '../../board/api.js'), 'utf8').replace(/^export \{[^}]*\};?$/gm, '').replace(/^export /gm, '');
   const names = ['boardQuery', 'boardMoreQuery', 'boardRowQuery', 'projectQuery', 'historyQuery', 'snapshotQuery', 'projectLiveQuery'];
-  return new Function(`${source}\nreturn { ${names.join(', ')} };`)() as {
+  const load = new Function(`${source}\nreturn { ${names.join(', ')} };`) as () => {
     boardQuery: (f: Features) => string;
     boardMoreQuery: string;
     boardRowQuery: (f: Features) => string;
@@ -26,6 +26,7 @@ const board = (() => {
     snapshotQuery: (f: Features) => string;
     projectLiveQuery: (f: Features) => string;
   };
+  return load();
 })();
 
 const nodes = (query: string, variables: Record<string, unknown> = {}) =>
