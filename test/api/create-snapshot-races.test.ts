@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { databaseKind } from '../helpers/database';
 import { createPlan, createProject } from '../helpers/factories';
-import { ok } from '../helpers/graphql';
+import { ok, operation } from '../helpers/graphql';
 import { useServers, type GqlResponse, type TestServer } from '../helpers/test-server';
 
 /**
@@ -12,9 +12,13 @@ import { useServers, type GqlResponse, type TestServer } from '../helpers/test-s
  */
 const suite = useServers(3);
 
-const CREATE = `mutation($p: ID!, $b: ID, $i: [SnapshotImageInput!]) {
+interface Created {
+  createSnapshot: { id: string; buildId: string | null; images: { plan: { id: string }; jobId: string | null }[] };
+}
+const CREATE = operation<Created>(`mutation($p: ID!, $b: ID, $i: [SnapshotImageInput!]) {
   createSnapshot(project: $p, buildId: $b, images: $i) { id buildId images { plan { id } jobId } }
-}`;
+}`);
+const COUNT = operation<{ snapshots: { totalCount: number } }>('query($p: ID!) { snapshots(project: $p) { totalCount } }');
 const JOB_CONFLICT = /^(Job id \S+ is already used by another image|A job id is already used by another image)$/;
 
 const on = (n: number): TestServer => suite.servers[n % suite.servers.length]!;
@@ -28,7 +32,7 @@ async function projectWithPlans(n: number): Promise<{ id: string; plans: string[
 }
 
 /** What each answer was: the snapshot's id, or the error's code and message. */
-const outcome = (res: GqlResponse) =>
+const outcome = (res: GqlResponse<Created>) =>
   res.errors ? `${res.errors[0]!.extensions?.code}: ${res.errors[0]!.message}` : `snapshot ${res.data!.createSnapshot.id}`;
 
 describe('createSnapshot at once, through three instances', () => {
@@ -46,15 +50,15 @@ describe('createSnapshot at once, through three instances', () => {
         Array.from({ length: CALLS }, (_, n) => delay(n).then(() => on(n).gql(CREATE, { p: project.id, b: buildId, i: images }))),
       );
       const made = results.find((r) => !r.errors)?.data?.createSnapshot;
-      expect(made).toEqual({ id: expect.any(String), buildId, images: images.map((i) => ({ plan: { id: i.plan }, jobId: i.jobId })) });
+      expect(made).toEqual({ id: expect.any(String) as unknown, buildId, images: images.map((i) => ({ plan: { id: i.plan }, jobId: i.jobId })) });
       for (const res of results) {
-        const answer = outcome(res) === `snapshot ${made.id}` ? 'the snapshot' : outcome(res).replace(/[0-9a-f-]{36}/g, '<id>');
+        const answer = outcome(res) === `snapshot ${made!.id}` ? 'the snapshot' : outcome(res).replace(/[0-9a-f-]{36}/g, '<id>');
         answers[answer] = (answers[answer] ?? 0) + 1;
       }
     }
     console.log(`create-snapshot races (${databaseKind()}): answers to ${ROUNDS * CALLS} identical calls: ${JSON.stringify(answers)}`);
     expect(answers).toEqual({ 'the snapshot': ROUNDS * CALLS });
-    const data = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p) { totalCount } }', { p: project.id });
+    const data = await ok(suite.server, COUNT, { p: project.id });
     expect(data.snapshots.totalCount).toBe(ROUNDS);
   });
 
@@ -74,11 +78,11 @@ describe('createSnapshot at once, through three instances', () => {
       const calls = Array.from({ length: 6 }, (_, n) => builds[n % 2]!);
       const results = await Promise.all(calls.map((build, n) => on(n).gql(CREATE, { p: project.id, ...build })));
       const made = results.find((r) => !r.errors)?.data?.createSnapshot;
-      expect(made).toEqual(expect.objectContaining({ id: expect.any(String) }));
+      expect(made).toEqual(expect.objectContaining({ id: expect.any(String) as unknown }));
       for (const [n, res] of results.entries()) {
-        const wins = calls[n]!.b === made.buildId;
+        const wins = calls[n]!.b === made!.buildId;
         const answer = wins
-          ? outcome(res) === `snapshot ${made.id}` ? 'the snapshot' : outcome(res).replace(/[0-9a-f-]{36}/g, '<id>')
+          ? outcome(res) === `snapshot ${made!.id}` ? 'the snapshot' : outcome(res).replace(/[0-9a-f-]{36}/g, '<id>')
           : res.errors?.[0]?.extensions?.code === 'CONFLICT' && JOB_CONFLICT.test(res.errors[0]!.message) ? 'CONFLICT' : outcome(res).replace(/[0-9a-f-]{36}/g, '<id>');
         const tally = wins ? winning : losing;
         tally[answer] = (tally[answer] ?? 0) + 1;
@@ -86,7 +90,7 @@ describe('createSnapshot at once, through three instances', () => {
     }
     console.log(`create-snapshot races (${databaseKind()}): the winning build's calls: ${JSON.stringify(winning)}; the losing build's: ${JSON.stringify(losing)}`);
     expect({ winning, losing }).toEqual({ winning: { 'the snapshot': COLLISION_ROUNDS * 3 }, losing: { CONFLICT: COLLISION_ROUNDS * 3 } });
-    const data = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p) { totalCount } }', { p: project.id });
+    const data = await ok(suite.server, COUNT, { p: project.id });
     expect(data.snapshots.totalCount).toBe(COLLISION_ROUNDS);
   });
 });

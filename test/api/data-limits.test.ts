@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createPlan, createProject } from '../helpers/factories';
-import { ok } from '../helpers/graphql';
+import { ok, operation } from '../helpers/graphql';
 import { refused } from '../helpers/refusals';
 import { withSql } from '../helpers/sql';
 import { useServers } from '../helpers/test-server';
@@ -8,10 +8,11 @@ import { useServers } from '../helpers/test-server';
 /** What the data may hold: 1000 plans per project, 1000 images per createSnapshot. */
 const suite = useServers(1);
 
-const CREATE_SNAPSHOT = `mutation($project: ID!, $images: [SnapshotImageInput!]) {
+const CREATE_SNAPSHOT = operation<{ createSnapshot: { id: string; images: { plan: { id: string } }[] } }>(`mutation($project: ID!, $images: [SnapshotImageInput!]) {
   createSnapshot(project: $project, images: $images) { id images { plan { id } } }
-}`;
-const CREATE_PLAN = 'mutation($project: ID!) { createPlan(project: $project, label: "one too many") { id } }';
+}`);
+const CREATE_PLAN = operation<{ createPlan: { id: string } }>('mutation($project: ID!) { createPlan(project: $project, label: "one too many") { id } }');
+const COUNT = operation<{ snapshots: { totalCount: number } }>('query($p: ID!) { snapshots(project: $p) { totalCount } }');
 
 /** A project with `n` ACTIVE plans (the first made through the API, the others copied from it in SQL); their ids, oldest first. */
 async function projectWithPlans(n: number): Promise<{ project: { id: string; slug: string }; plans: string[] }> {
@@ -47,7 +48,7 @@ describe('images per createSnapshot', () => {
     const { project, plans } = await projectWithPlans(1000);
     const images = plans.map((plan, n) => ({ plan, jobId: `job-${project.id}-${n}` }));
     const data = await ok(suite.server, CREATE_SNAPSHOT, { project: project.id, images });
-    expect(data.createSnapshot.images.map((i: { plan: { id: string } }) => i.plan.id)).toEqual(plans);
+    expect(data.createSnapshot.images.map((i) => i.plan.id)).toEqual(plans);
   });
 
   it.each([1001, 22_000])('a list of %d images is BAD_USER_INPUT, refused before any plan is looked up, and nothing is made', async (n) => {
@@ -56,7 +57,7 @@ describe('images per createSnapshot', () => {
     const images = Array.from({ length: n }, () => ({ plan: randomUUID().replace(/-/g, '') }));
     const message = `"images" may have at most 1000 entries (one per plan, and a project has at most 1000 plans), got ${n}`;
     await refused(suite.server, CREATE_SNAPSHOT, { project: project.id, images }, 'BAD_USER_INPUT', message, 'images');
-    const count = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p) { totalCount } }', { p: project.id });
+    const count = await ok(suite.server, COUNT, { p: project.id });
     expect(count.snapshots.totalCount).toBe(0);
   });
 

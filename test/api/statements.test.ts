@@ -1,6 +1,6 @@
 import { databaseKind } from '../helpers/database';
 import { activeCurrentSnapshot, createPlan, createProject, createSnapshot, setImageStatus } from '../helpers/factories';
-import { ok } from '../helpers/graphql';
+import { ok, operation } from '../helpers/graphql';
 import { statementsWhile } from '../helpers/sql';
 import { useServers } from '../helpers/test-server';
 
@@ -74,14 +74,20 @@ describe('SQL statements per operation', () => {
     expect(borrowed).toHaveLength(3);
   });
 
-  const NESTED = `query($first: Int!, $nested: Int!, $state: SnapshotState) {
+  /** A project's page of snapshots as NESTED, ALONE and the projects' listing ask for it. */
+  interface ProjectPage {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: { id: string; images: { status: string; plan: { label: string } }[] }[];
+  }
+  const NESTED = operation<{ snapshots: { nodes: { id: string; project: { id: string; snapshots: ProjectPage } }[] } }>(`query($first: Int!, $nested: Int!, $state: SnapshotState) {
     snapshots(first: $first, state: ALL) {
       nodes { id project { id snapshots(first: $nested, state: $state) { totalCount pageInfo { hasNextPage endCursor } nodes { id images { status plan { label } } } } } }
     }
-  }`;
-  const ALONE = `query($p: ID!, $nested: Int!, $state: SnapshotState, $after: String) {
+  }`);
+  const ALONE = operation<{ snapshots: ProjectPage }>(`query($p: ID!, $nested: Int!, $state: SnapshotState, $after: String) {
     snapshots(project: $p, first: $nested, state: $state, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id images { status plan { label } } } }
-  }`;
+  }`);
 
   it('Project.snapshots under a listing of 45 snapshots: one statement for all their pages and one for all their counts', async () => {
     const statements = await statementsOf(NESTED, { first: 45, nested: 3, state: 'ALL' });
@@ -98,9 +104,12 @@ describe('SQL statements per operation', () => {
   });
 
   it('every project\'s nested page, in every state, after a cursor, is the page its own listing gives', async () => {
-    const { projects } = await ok(suite.server, '{ projects { id snapshots(first: 5) { pageInfo { endCursor } } } }');
-    const query = `query($after: String, $state: SnapshotState) { projects { id snapshots(first: 4, state: $state, after: $after) {
-      totalCount pageInfo { hasNextPage endCursor } nodes { id images { status plan { label } } } } } }`;
+    const { projects } = await ok(
+      suite.server,
+      operation<{ projects: { id: string; snapshots: { pageInfo: { endCursor: string | null } } }[] }>('{ projects { id snapshots(first: 5) { pageInfo { endCursor } } } }'),
+    );
+    const query = operation<{ projects: { id: string; snapshots: ProjectPage }[] }>(`query($after: String, $state: SnapshotState) { projects { id snapshots(first: 4, state: $state, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } nodes { id images { status plan { label } } } } } }`);
     for (const state of ['ALL', 'VALID', 'INVALID', 'EXPIRED']) {
       for (const project of projects) {
         const after = project.snapshots.pageInfo.endCursor;
@@ -108,7 +117,7 @@ describe('SQL statements per operation', () => {
         const nested = (await ok(suite.server, query, { after, state })).projects;
         // projects, their pages, their counts.
         expect(suite.server.queries.statements).toHaveLength(3);
-        const mine = nested.find((p: { id: string }) => p.id === project.id).snapshots;
+        const mine = nested.find((p) => p.id === project.id)!.snapshots;
         expect(mine).toEqual((await ok(suite.server, ALONE, { p: project.id, nested: 4, state, after })).snapshots);
       }
     }

@@ -8,6 +8,10 @@ import { type Received, type Subscriber, subscribe } from '../helpers/subscriber
 import { useServers } from '../helpers/test-server';
 
 const onServer = databaseKind() === 'postgres';
+/** What a snapshotChanged event carries that these tests read. */
+interface Changed {
+  snapshotChanged: { id: string };
+}
 /** Small bounds, so that reaching them takes a few subscriptions and changes. */
 const suite = useServers(1, { MAX_SUBSCRIPTIONS: '3', MAX_SUBSCRIPTION_QUEUE: '2' });
 const open: Subscriber[] = [];
@@ -56,7 +60,7 @@ async function project() {
 
 /** The one message of a subscription the server ended: an error, and nothing after it. */
 function endedWith(received: Received[], message: string, code: string) {
-  expect(received).toEqual([{ at: expect.any(Number), errors: [{ message, extensions: { code } }] }]);
+  expect(received).toEqual([{ at: expect.any(Number) as unknown, errors: [{ message, extensions: { code } }] }]);
 }
 
 describe('bounds on subscriptions', () => {
@@ -78,7 +82,7 @@ describe('bounds on subscriptions', () => {
     const again = await listen({ project: p.id });
     const snapshot = await createSnapshot(suite.server, p.id);
     const [event] = await again.waitFor(1);
-    expect(event!.data.snapshotChanged.id).toBe(snapshot.id);
+    expect((event!.data as Changed).snapshotChanged.id).toBe(snapshot.id);
   });
 
   it('ends a subscription whose queue overflows with SERVICE_UNAVAILABLE, and leaves the others be', async () => {
@@ -98,7 +102,7 @@ describe('bounds on subscriptions', () => {
 
     const snapshot = await createSnapshot(suite.server, p.id);
     const [event] = await other.waitFor(1);
-    expect(event!.data.snapshotChanged.id).toBe(snapshot.id);
+    expect((event!.data as Changed).snapshotChanged.id).toBe(snapshot.id);
     expect(slow.received).toHaveLength(1);
   });
 
@@ -112,7 +116,7 @@ describe('bounds on subscriptions', () => {
     } finally {
       byIds.mockRestore();
     }
-    expect(suite.server.logged).toContainEqual(expect.objectContaining({ level: 50, msg: 'unexpected error', err: expect.objectContaining({ message: 'read failed' }) }));
+    expect(suite.server.logged).toContainEqual(expect.objectContaining({ level: 50, msg: 'unexpected error', err: expect.objectContaining({ message: 'read failed' }) as unknown }));
     await subscriptionsDownTo(0);
     // Nothing collects for it any more: later changes go nowhere.
     await createSnapshot(suite.server, p.id);
@@ -131,7 +135,7 @@ describe('bounds on subscriptions', () => {
     const snapshot = await createSnapshot(suite.server, p.id);
     for (const subscriber of [mine, everything]) {
       const received = await subscriber.waitFor(1);
-      expect(received.map((r) => [r.errors, r.data?.snapshotChanged.id])).toEqual([[undefined, snapshot.id]]);
+      expect(received.map((r) => [r.errors, (r.data as Changed | undefined)?.snapshotChanged.id])).toEqual([[undefined, snapshot.id]]);
     }
     expect(suite.server.app.services.feed.subscriberCount()).toBe(2);
     expect(suite.server.logged).toContainEqual(expect.objectContaining({ level: 40, msg: 'malformed change notification left out', malformed: 1 }));

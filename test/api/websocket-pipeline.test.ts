@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { createPlan, createProject, uniqueSlug } from '../helpers/factories';
-import { ok } from '../helpers/graphql';
+import { ok, operation } from '../helpers/graphql';
 import { type Received, Subscriber } from '../helpers/subscriber';
 import { type TestServer, TOKENS, useServers } from '../helpers/test-server';
 
@@ -17,6 +17,8 @@ afterEach(async () => {
 });
 
 const asToken = (role: keyof typeof TOKENS) => ({ Authorization: `Bearer ${TOKENS[role]}` });
+/** The type of a graphql-ws message, as the server sent it. */
+const messageType = (data: WebSocket.RawData): string => (JSON.parse(data.toString()) as { type: string }).type;
 
 /** Runs one operation over a graphql-ws connection and returns its first message (a result, or the errors it was refused with). */
 async function overWs(server: TestServer, query: string, variables: Record<string, unknown> = {}, params?: Record<string, unknown>): Promise<Received> {
@@ -73,12 +75,12 @@ describe('limits over WebSocket are those of HTTP', () => {
     const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     await new Promise<void>((resolve, reject) => {
       ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
-      ws.on('message', (data) => (JSON.parse(data.toString()).type === 'connection_ack' ? resolve() : undefined));
+      ws.on('message', (data) => (messageType(data) === 'connection_ack' ? resolve() : undefined));
       ws.on('error', reject);
     });
     const query = `{ projects { id } } # ${'x'.repeat(1024 * 1024)}`;
     ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
-    const answered = new Promise<string>((resolve) => ws.on('message', (data) => resolve(JSON.parse(data.toString()).type)));
+    const answered = new Promise<string>((resolve) => ws.on('message', (data) => resolve(messageType(data))));
     expect(await Promise.race([closed, answered])).toEqual({ code: 1009, reason: '' });
   });
 });
@@ -93,11 +95,11 @@ describe('mutations over WebSocket are authorized as over HTTP', () => {
       p: createProject(slug: $slug, name: "Never") { id }
     }`;
     const ws = await overWs(suite.server, query, { p: p.id, plan: plan.id, slug }, asToken('scheduler'));
-    const after = await ok(suite.server, 'query($p: ID!) { snapshots(project: $p, first: 10) { totalCount } }', { p: p.id });
+    const after = await ok(suite.server, operation<{ snapshots: { totalCount: number } }>('query($p: ID!) { snapshots(project: $p, first: 10) { totalCount } }'), { p: p.id });
     expect(after.snapshots.totalCount).toBe(0);
-    expect((await ok(suite.server, '{ projects { slug } }')).projects.map((x: { slug: string }) => x.slug)).not.toContain(slug);
+    expect((await ok(suite.server, operation<{ projects: { slug: string }[] }>('{ projects { slug } }'))).projects.map((x) => x.slug)).not.toContain(slug);
     expect(ws).toEqual({
-      at: expect.any(Number),
+      at: expect.any(Number) as unknown,
       errors: [
         {
           message: 'createProject needs role admin or above; this token has role scheduler',
@@ -125,7 +127,7 @@ describe('mutations over WebSocket are authorized as over HTTP', () => {
   it('a mutation within the role runs', async () => {
     const slug = uniqueSlug();
     const ws = await overWs(suite.server, 'mutation($slug: String!) { createProject(slug: $slug, name: "Ws") { slug } }', { slug }, asToken('admin'));
-    expect(ws).toEqual({ at: expect.any(Number), data: { createProject: { slug } }, errors: undefined });
+    expect(ws).toEqual({ at: expect.any(Number) as unknown, data: { createProject: { slug } }, errors: undefined });
   });
 });
 
