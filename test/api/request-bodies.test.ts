@@ -1,5 +1,12 @@
 import { uniqueSlug } from '../helpers/factories';
+import { operation } from '../helpers/graphql';
 import { TOKENS, useServers } from '../helpers/test-server';
+
+/** A GraphQL answer as the tests read it. */
+interface Answer {
+  data?: unknown;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
 
 /**
  * What a POST's body is taken for: JSON only under a JSON media type
@@ -15,14 +22,14 @@ async function post(body: string | Uint8Array, contentType: string) {
     headers: { 'content-type': contentType, authorization: `Bearer ${TOKENS.admin}` },
     body,
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as Answer };
 }
 
 const CREATE = (slug: string, name: string) =>
   JSON.stringify({ query: 'mutation($slug: String!, $name: String!) { createProject(slug: $slug, name: $name) { slug name } }', variables: { slug, name } });
 
 async function projectNamed(slug: string): Promise<unknown> {
-  const res = await suite.server.gql('query($slug: String) { project(slug: $slug) { name } }', { slug });
+  const res = await suite.server.gql(operation<{ project: { name: string } | null }>('query($slug: String) { project(slug: $slug) { name } }'), { slug });
   return res.data?.project;
 }
 
@@ -65,11 +72,11 @@ describe('request bodies', () => {
 
   it('a truncated UTF-8 sequence at the end is refused too', async () => {
     const body = Buffer.concat([Buffer.from('{"query":"{ projects { slug } }"}'), Buffer.from([0xe2, 0x82])]);
-    expect((await post(body, 'application/json')).body.errors[0]).toEqual({ message: 'The request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } });
+    expect((await post(body, 'application/json')).body.errors?.[0]).toEqual({ message: 'The request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } });
   });
 
   it('GET still serves queries (with the preflight header)', async () => {
     const res = await fetch(`${suite.server.url}?query=${encodeURIComponent('{ projects { slug } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
-    expect({ status: res.status, errors: ((await res.json()) as any).errors }).toEqual({ status: 200, errors: undefined });
+    expect({ status: res.status, errors: ((await res.json()) as Answer).errors }).toEqual({ status: 200, errors: undefined });
   });
 });
