@@ -154,6 +154,14 @@ export class SnapshotQueries {
     });
     for (const members of groups.values()) {
       const { state, withImages } = keys[members[0]!]!;
+      if (members.length === 1) {
+        // One project (a dashboard's `project { snapshots }`): the prepared statement of a
+        // top-level listing, whose plan reads the project's index range and stops at the page
+        // (the batched form below cost PostgreSQL 1.55 ms a dashboard page of 50, this 0.88).
+        const key = keys[members[0]!]!;
+        pages[members[0]!] = await this.page(db, { projectId: key.projectId, state }, key.limit, key.after, withImages);
+        continue;
+      }
       const of = <T>(pick: (key: ProjectPageKey) => T): T[] => members.map((n) => pick(keys[n]!));
       const where = [sql`s.project_id = k.project_id`, ...conditions({ projectId: null, state })];
       // Before every snapshot when no cursor is given: no snapshot is created at 'infinity'.
@@ -171,7 +179,7 @@ export class SnapshotQueries {
          JOIN project p ON p.id = s.project_id`;
       type KeyedRow = PageRow & { n: string };
       const rows = withImages
-        ? await db.many(sql<KeyedRow>`${this.withImages(page, sql`s.n,`)}`)
+        ? await db.many(sql<KeyedRow>`${this.withImages(page, sql`s.n, `)}`)
         : await db.many(sql<KeyedRow>`${page} ORDER BY k.n, s.date_created DESC, s.id DESC`);
       // Rows come grouped by key (n, 1-based within the group), newest first within each.
       let start = 0;
@@ -192,7 +200,7 @@ export class SnapshotQueries {
        FROM (${page}) s
        LEFT JOIN snapshot_image i ON i.snapshot_id = s.id
        LEFT JOIN LATERAL (SELECT * FROM plan WHERE plan.id = i.plan_id OFFSET 0) pl ON true
-       ORDER BY ${orderFirst} s."dateCreated" DESC, s.id DESC, i.date_created, i.id`;
+       ORDER BY ${orderFirst}s."dateCreated" DESC, s.id DESC, i.date_created, i.id`;
   }
 
   /** Page rows, one per snapshot (or, `withImages`, one per image with the snapshot's columns), as hydrated snapshots. */
