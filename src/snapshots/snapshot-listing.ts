@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { type Cursor, decodeCursor, encodeCursor } from '../common/cursor';
 import { pageSize } from '../common/input';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selects } from '../common/look-ahead';
@@ -29,10 +29,7 @@ export async function listSnapshots(
   after: string | null | undefined,
   ahead?: PageLookAhead,
 ): Promise<SnapshotConnection> {
-  const limit = pageSize(first);
-  const cursor = after == null ? null : decodeCursor(after);
-  const rows = await queries.page(db, filter, limit + 1, cursor, ahead?.images ?? false);
-  return connection(rows, limit, filter, ahead);
+  return readPage(first, after, filter, ahead, (limit, cursor, withImages) => queries.page(db, filter, limit, cursor, withImages));
 }
 
 /**
@@ -46,11 +43,24 @@ export async function listProjectSnapshots(
   after: string | null | undefined,
   ahead?: PageLookAhead,
 ): Promise<SnapshotConnection> {
+  return readPage(first, after, filter, ahead, (limit, cursor, withImages) =>
+    loaders.snapshotPageOfProject.load({ projectId: filter.projectId, state: filter.state, limit, after: cursor, withImages }),
+  );
+}
+
+/**
+ * A page of `first` (1 to 100) after an opaque cursor: `read` is asked for one
+ * row more than the page, to tell whether a next page exists.
+ */
+async function readPage(
+  first: number,
+  after: string | null | undefined,
+  filter: SnapshotFilter,
+  ahead: PageLookAhead | undefined,
+  read: (limit: number, after: Cursor | null, withImages: boolean) => Promise<SnapshotPageRow[]>,
+): Promise<SnapshotConnection> {
   const limit = pageSize(first);
-  const cursor = after == null ? null : decodeCursor(after);
-  const rows = await loaders.snapshotPageOfProject.load({
-    projectId: filter.projectId, state: filter.state, limit: limit + 1, after: cursor, withImages: ahead?.images ?? false,
-  });
+  const rows = await read(limit + 1, after == null ? null : decodeCursor(after), ahead?.images ?? false);
   return connection(rows, limit, filter, ahead);
 }
 
