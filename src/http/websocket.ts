@@ -43,6 +43,8 @@ export function attachWebSocket(
   const { pipeline, logger } = options;
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: options.maxPayload });
   const callers = new WeakMap<object, Caller>();
+  /** Operations each connection has running (subscriptions, and queries or mutations not yet answered). */
+  const running = new WeakMap<object, number>();
   /** Logs a refused or failed operation as an HTTP request's line would list its codes, then formats its errors. */
   const answer = (caller: Caller, operation: string | null | undefined, errors: readonly GraphQLError[]) => {
     const formatted = pipeline.formatErrors(errors);
@@ -66,16 +68,22 @@ export function attachWebSocket(
       onSubscribe: (ctx, _id, payload) => {
         const caller = callers.get(ctx.extra.socket) ?? ANONYMOUS;
         logger.debug({ transport: 'websocket', operation: payload.operationName ?? null, caller: callerLabel(caller) }, 'subscribe');
-        // This operation is already counted in ctx.subscriptions.
-        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_CONNECTION) {
+        // Counted from here until graphql-ws completes the operation, not by ctx.subscriptions:
+        // a client's `complete` takes a query or mutation out of that list while it still runs.
+        const held = running.get(ctx) ?? 0;
+        if (held >= MAX_OPERATIONS_PER_CONNECTION) {
           return [
             new GraphQLError(`One connection may hold ${MAX_OPERATIONS_PER_CONNECTION} operations at once; close some, or open another connection`, {
               extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, limit: MAX_OPERATIONS_PER_CONNECTION },
             }),
           ];
         }
-        return pipeline.prepare(payload, caller, createContext(options.services, undefined, caller));
+        const prepared = pipeline.prepare(payload, caller, createContext(options.services, undefined, caller));
+        if (!Array.isArray(prepared)) running.set(ctx, held + 1);
+        return prepared;
       },
+      // Called once for every operation onSubscribe let through, when it has ended, however it ended.
+      onComplete: (ctx) => void running.set(ctx, (running.get(ctx) ?? 1) - 1),
       onNext: (ctx, _id, payload, _args, result) =>
         result.errors ? { ...result, errors: answer(callers.get(ctx.extra.socket) ?? ANONYMOUS, payload.operationName, result.errors) } : undefined,
       onError: (ctx, _id, payload, errors) => answer(callers.get(ctx.extra.socket) ?? ANONYMOUS, payload.operationName, errors),

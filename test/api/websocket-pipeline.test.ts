@@ -2,6 +2,8 @@ import WebSocket from 'ws';
 import { createPlan, createProject, uniqueSlug } from '../helpers/factories';
 import { ok, operation } from '../helpers/graphql';
 import { type Received, Subscriber } from '../helpers/subscriber';
+import { databaseKind } from '../helpers/database';
+import { withSql } from '../helpers/sql';
 import { type TestServer, TOKENS, useServers } from '../helpers/test-server';
 
 /**
@@ -210,5 +212,45 @@ describe('subscriptions per connection', () => {
       for (const dispose of disposers) dispose();
       await client.dispose();
     }
+  });
+
+  // A query held by a table lock keeps running after the client's `complete`, which only takes it
+  // out of graphql-ws's list: the cap counts it until it ends. PGlite runs one transaction at a time
+  // for every connection, so a lock held by the test would hold the test's own statements too.
+  (databaseKind() === 'postgres' ? it : it.skip)('queries a client has sent `complete` for still count while they run (PostgreSQL)', async () => {
+    await withSql(suite.db.url, async (sql) => {
+      await sql.query('BEGIN');
+      await sql.query('LOCK TABLE project IN ACCESS EXCLUSIVE MODE');
+      const ws = new WebSocket(suite.server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+      try {
+        const messages: { id?: string; type: string; payload?: unknown }[] = [];
+        ws.on('message', (data: WebSocket.RawData) => messages.push(JSON.parse(data.toString()) as { id?: string; type: string; payload?: unknown }));
+        await new Promise((resolve) => ws.once('open', resolve));
+        ws.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+        const deadline = Date.now() + 10_000;
+        while (!messages.some((m) => m.type === 'connection_ack') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        for (let i = 0; i < 100; i++) {
+          ws.send(JSON.stringify({ id: `q${i}`, type: 'subscribe', payload: { query: '{ projects { id } }' } }));
+          ws.send(JSON.stringify({ id: `q${i}`, type: 'complete' }));
+        }
+        ws.send(JSON.stringify({ id: 'q100', type: 'subscribe', payload: { query: '{ projects { id } }' } }));
+        while (!messages.some((m) => m.id === 'q100') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(messages.filter((m) => m.type !== 'connection_ack')).toEqual([
+          {
+            id: 'q100',
+            type: 'error',
+            payload: [
+              {
+                message: 'One connection may hold 100 operations at once; close some, or open another connection',
+                extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 100 },
+              },
+            ],
+          },
+        ]);
+      } finally {
+        await sql.query('ROLLBACK');
+        ws.close();
+      }
+    });
   });
 });
