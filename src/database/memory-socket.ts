@@ -22,9 +22,20 @@ class PipeEnd extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.peer.destroyed) this.peer.destroy();
+    // As a TCP reset: the peer goes too, with the same error, so that its reader hears why.
+    if (!this.peer.destroyed) this.peer.destroy(error ?? undefined);
     callback(error);
   }
+}
+
+/**
+ * Refuses a connection before anything reads its server end: the client's end
+ * is destroyed with `error` (node-postgres hears it as it would a refused TCP
+ * connection); the server end, which nothing listens to yet, stays quiet.
+ */
+export function refuseConnection(serverEnd: Duplex, error: Error): void {
+  serverEnd.on('error', () => undefined);
+  serverEnd.destroy(error);
 }
 
 /**

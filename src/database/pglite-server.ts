@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
-import { MemorySocket } from './memory-socket';
+import { MemorySocket, refuseConnection } from './memory-socket';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -58,7 +58,7 @@ export class PgliteServer {
   connect(): Duplex {
     return new MemorySocket((serverEnd) => {
       if (this.connections.size >= this.maxConnections) {
-        serverEnd.destroy(Object.assign(new Error('too many connections to the embedded database'), { code: 'ECONNREFUSED' }));
+        refuseConnection(serverEnd, Object.assign(new Error('too many connections to the embedded database'), { code: 'ECONNREFUSED' }));
         return;
       }
       this.accept(serverEnd);
