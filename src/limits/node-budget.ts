@@ -28,6 +28,12 @@ export function nodeEstimator(listSize: number, introspectionListSize = 10, list
 
 /** Estimates kept per parsed document (a repeated query reuses its parsed document), by variables. */
 const MAX_ESTIMATES_PER_DOCUMENT = 64;
+/**
+ * Variables longer than this (as JSON) are estimated every time instead of kept as a key: a
+ * dashboard's are a few dozen characters, and 64 keys of a megabyte each per cached document
+ * would let a client grow the server's memory by what it sends.
+ */
+const MAX_KEPT_KEY_LENGTH = 1_000;
 
 /** Refuses, before execution, an operation whose worst case is more than `maxNodes` objects. */
 export class NodeBudget {
@@ -54,7 +60,7 @@ export class NodeBudget {
       return null;
     }
     if (!known) this.estimates.set(document, (known = new Map<string, number>()));
-    if (known.size < MAX_ESTIMATES_PER_DOCUMENT) known.set(key, nodes);
+    if (known.size < MAX_ESTIMATES_PER_DOCUMENT && key.length <= MAX_KEPT_KEY_LENGTH) known.set(key, nodes);
     if (nodes <= this.maxNodes) return null;
     return new GraphQLError(
       `This query could return up to ${nodes} objects; the limit is ${this.maxNodes}. ` + 'Ask for fewer with smaller "first" arguments or less nesting.',
