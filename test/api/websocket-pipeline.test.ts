@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { createPlan, createProject, uniqueSlug } from '../helpers/factories';
 import { ok, operation } from '../helpers/graphql';
 import { type Received, Subscriber } from '../helpers/subscriber';
+import { pgPool } from '../../src/database/pool';
 import { databaseKind } from '../helpers/database';
 import { withSql } from '../helpers/sql';
 import { type TestServer, TOKENS, useServers } from '../helpers/test-server';
@@ -249,6 +250,11 @@ describe('subscriptions per connection', () => {
         ]);
       } finally {
         await sql.query('ROLLBACK');
+        // The 100 queries then run to their end (their answers are dropped): wait for them, so
+        // that the suite does not close the server's pool under them.
+        const pool = pgPool(suite.server.app.services.dataSource)!;
+        const until = Date.now() + 10_000;
+        while ((pool.waitingCount > 0 || pool.idleCount < pool.totalCount) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
         ws.close();
       }
     });
