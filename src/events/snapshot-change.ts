@@ -1,3 +1,5 @@
+import { isUuid } from '../common/ids';
+
 /** Something about a snapshot changed: its status, an image's status, or whether it is current. */
 export interface SnapshotChange {
   snapshotId: string;
@@ -24,8 +26,6 @@ export function encodePayloads(changes: readonly SnapshotChange[]): string[] {
   return payloads;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The changes a payload tells: pairs of UUIDs only. Anything else (not JSON,
  * not pairs, an id that is not a UUID) is left out and counted in `malformed`,
@@ -40,11 +40,12 @@ export function decodeChanges(payload: string): { changes: SnapshotChange[]; mal
   }
   if (!Array.isArray(pairs)) return { changes: [], malformed: 1 };
   const changes = pairs
-    .filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && isUuid(p[0]) && isUuid(p[1]))
+    .filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && isDashedUuid(p[0]) && isDashedUuid(p[1]))
     .map(([snapshotId, projectId]) => ({ snapshotId, projectId }));
   return { changes, malformed: pairs.length - changes.length };
 }
 
-function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
+/** An id as PostgreSQL writes a uuid (dashed). */
+function isDashedUuid(value: unknown): value is string {
+  return typeof value === 'string' && value.length === 36 && isUuid(value);
 }
